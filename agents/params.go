@@ -13,18 +13,18 @@ type ConsumerParams struct {
 	Gamma, DeltaS float64 // spreader -> silent: per aware-neighbour share, and spontaneous
 
 	// M4 trust.
-	R0        float64 // recovery rate (ln2/half-life)
-	Zeta      float64 // ambiguity exponent on recovery
-	CChi      float64 // transparency multiplier on recovery
-	CSt       float64 // stealing thunder: incident jump falls by CSt*chi
-	JD        float64 // trust jump of the main incident
-	AM, AW    float64 // erosion per unit media attention / spreader share
-	AU        float64 // erosion per unit ambiguity
-	Phi       float64 // forgiveness elasticity of heavy buyers
-	PUnc      float64 // privacy-unconcerned share
-	CUnc      float64 // their sensitivity multiplier
-	SKappa    float64 // log-sd of idiosyncratic sensitivity e_i
-	Eta       float64 // purchase propensity g = (tau/taus)^Eta
+	R0     float64 // recovery rate (ln2/half-life)
+	Zeta   float64 // ambiguity exponent on recovery
+	CChi   float64 // transparency multiplier on recovery
+	CSt    float64 // stealing thunder: incident jump falls by CSt*chi
+	JD     float64 // trust jump of the main incident
+	AM, AW float64 // erosion per unit media attention / spreader share
+	AU     float64 // erosion per unit ambiguity
+	Phi    float64 // forgiveness elasticity of heavy buyers
+	PUnc   float64 // privacy-unconcerned share
+	CUnc   float64 // their sensitivity multiplier
+	SKappa float64 // log-sd of idiosyncratic sensitivity e_i
+	Eta    float64 // purchase propensity g = (tau/taus)^Eta
 
 	// M5 multi-homing and churn.
 	H0, H1        float64 // baseline churn hazard; breach-news hazard at full threshold crossing
@@ -43,18 +43,18 @@ type ConsumerParams struct {
 	PWOW, HW0, MW float64 // baseline WOW share; cancel hazard; its churn multiplier
 
 	// M6 visits and orders.
-	LambdaBar float64 // mean orders per day (Gamma shape 1)
+	LambdaBar   float64 // mean orders per day (Gamma shape 1)
 	LambdaShape float64
-	NuBar     float64 // mean visits per day (Gamma shape 1.5)
-	NuShape   float64
-	NuDorm    float64 // visits of dormant (churned) accounts
-	EtaV      float64 // visit response to g
-	NuChk     float64 // check visits of breached, aware consumers per unit fast attention
-	NuVou     float64 // extra visit mean on voucher issue day
-	LambdaV   float64 // extra orders while holding an unredeemed core voucher
-	AOV       float64 // average order value, KRW
-	PMS       float64 // P(minimum spend met) for non-members
-	RhoNC     float64 // share of non-core balance used by expiry
+	NuBar       float64 // mean visits per day (Gamma shape 1.5)
+	NuShape     float64
+	NuDorm      float64 // visits of dormant (churned) accounts
+	EtaV        float64 // visit response to g
+	NuChk       float64 // check visits of breached, aware consumers per unit fast attention
+	NuVou       float64 // extra visit mean on voucher issue day
+	LambdaV     float64 // extra orders while holding an unredeemed core voucher
+	AOV         float64 // average order value, KRW
+	PMS         float64 // P(minimum spend met) for non-members
+	RhoNC       float64 // share of non-core balance used by expiry
 }
 
 // Rivals are the non-focal platforms of M12: baseline basket shares and the

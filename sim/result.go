@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"context"
 	"time"
 )
 
@@ -44,5 +43,3 @@ type BatchOptions struct {
 	Workers    int                   // goroutines in all; <= 0 means runtime.GOMAXPROCS(0)
 	Progress   func(done, total int) // called after each finished replicate, from one goroutine at a time
 }
-
-var _ = context.Background

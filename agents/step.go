@@ -1,0 +1,316 @@
+package agents
+
+import (
+	"math"
+
+	"github.com/ripple-sim/ripple/sim/rng"
+)
+
+// Step advances consumers [lo, hi) by one day through stages S3-S6 of MODEL.md
+// §2 (awareness, trust and basket share, status and membership, visits and
+// orders), reading neighbours only through View (day t-1) and writing ViewNext.
+// It adds the shard's aggregates to p. Every draw is keyed by (agent, day,
+// stream, slot), so skipping a draw that a rule does not need changes nothing.
+func (c *Consumers) Step(lo, hi int, d *Day, p *Partial) {
+	P := &c.P
+	var (
+		kAware  = d.Key.Day(rng.Aware, d.T)
+		kSpread = d.Key.Day(rng.Spread, d.T)
+		kStatus = d.Key.Day(rng.Status, d.T)
+		kDelete = d.Key.Day(rng.Delete, d.T)
+		kWOW    = d.Key.Day(rng.WOW, d.T)
+		kVisit  = d.Key.Day(rng.Visit, d.T)
+		kOrder  = d.Key.Day(rng.Order, d.T)
+		kVouch  = d.Key.Day(rng.Voucher, d.T)
+	)
+	scan := c.Net != nil && (d.PrevSpreaders > 0 || d.PrevAware > 0 || d.PrevLeavers > 0)
+	n1 := float64(len(c.Tau) - 1)
+	zs := -math.Expm1(-math.Ln2 / P.HlSigma) // 1 - 2^(-1/hl)
+	susp := 0.0
+	if d.SuspAll {
+		susp = 1
+	}
+	ph0 := hazardP(P.H0)
+
+	for i := lo; i < hi; i++ {
+		e := uint64(i)
+		flags := c.Flags[i]
+		br := flags&FlagBreached != 0
+		flags &^= FlagVisited | FlagDeleted
+
+		// Neighbour shares at t-1: spreaders fS, aware aN, aware leavers fQ.
+		var fS, aN, fQ float64
+		if scan {
+			a, b := c.Net.Offsets[i], c.Net.Offsets[i+1]
+			if k := b - a; k > 0 {
+				var cs, ca, cl int
+				for _, j := range c.Net.Nbrs[a:b] {
+					v := c.View[j]
+					cs += int(v & viewSpreader)
+					ca += int(v&viewAware) >> 1
+					cl += int(v&viewLeaver) >> 2
+				}
+				inv := 1 / float64(k)
+				fS, aN, fQ = float64(cs)*inv, float64(ca)*inv, float64(cl)*inv
+			}
+		} else if c.Complete && n1 > 0 {
+			v := c.View[i]
+			fS = float64(d.PrevSpreaders-int64(v&viewSpreader)) / n1
+			aN = float64(d.PrevAware-int64(v&viewAware>>1)) / n1
+			fQ = float64(d.PrevLeavers-int64(v&viewLeaver>>2)) / n1
+		}
+
+		// S3 awareness.
+		op := c.Op[i]
+		switch op {
+		case Unaware:
+			if h := P.BetaM*d.A + P.BetaW*fS; h > 0 && kAware.U(e, 0) < hazardP(h) {
+				psi := P.PsiNB
+				if br {
+					psi = P.PsiB
+				}
+				op = Silent
+				if kSpread.U(e, 0) < psi {
+					op = Spreader
+				}
+			}
+		case Spreader:
+			if kSpread.U(e, 1) < hazardP(P.Gamma*aN+P.DeltaS) {
+				op = Silent
+			}
+		}
+		c.Op[i] = op
+		aware := op != Unaware
+
+		// S4 trust (M4), then basket share (M5a).
+		tau, taus := c.Tau[i], c.TauS[i]
+		if aware {
+			jn := d.JNeg
+			if todo := d.IncSoFar &^ c.Inc[i]; todo != 0 {
+				for k := 0; todo != 0; k++ {
+					if todo&(1<<k) != 0 {
+						jn += d.IncJump[k]
+						todo &^= 1 << k
+					}
+				}
+				c.Inc[i] = d.IncSoFar
+			}
+			tau1 := tau * math.Exp(-c.Kappa[i]*(P.AM*d.A+P.AW*fS+P.AU*d.U+jn))
+			tau = tau1 + math.Min(1, d.R+d.JPos)*math.Max(0, taus-tau1)
+			c.Tau[i] = tau
+		}
+		g, x := 1.0, 0.0
+		if tau != taus {
+			r := tau / taus
+			g, x = math.Pow(r, P.Eta), 1-r
+		}
+		wow := flags&FlagWOW != 0
+		ss := c.sstar(c.UF, tau, wow, susp, d.SumExpU)
+		sigma := c.Sigma[i] + zs*(ss-c.Sigma[i])
+		c.Sigma[i] = sigma
+
+		// S5 status and membership (M5b): one uniform for status, one for deletion.
+		phiRet := c.PhiD0[i] // Phi((delta - x)/s_th)
+		if x != 0 {
+			phiRet = Phi((c.Delta[i] - x) / P.STh)
+		}
+		prev := c.Status[i]
+		st := prev
+		u := kStatus.U(e, 0)
+		switch st {
+		case Active:
+			h, pc := P.H0, ph0
+			if d.News > 0 && x != 0 {
+				h += P.H1 * Phi((x-c.Delta[i])/P.STh) * d.News
+			}
+			if fQ > 0 {
+				h += P.HW * fQ
+			}
+			if h != P.H0 {
+				pc = hazardP(h)
+			}
+			if u < pc {
+				c.Dest[i] = uint8(categorical3(d.Softmax, u/pc))
+				st = Churned
+				if kDelete.U(e, 0) < P.PDel {
+					st = NoAccount
+					flags |= FlagDeleted
+					p.Deletions++
+					p.Forfeit += c.VCore[i] + c.VNC[i]
+					c.VCore[i], c.VNC[i] = 0, 0
+				}
+				p.Churns++
+				if wow {
+					p.WOWCancels++
+					flags &^= FlagWOW
+				}
+				if aware {
+					flags |= FlagLeftAware
+				}
+			} else {
+				uw := kWOW.U(e, 0)
+				if wow {
+					if uw < hazardP(P.HW0+P.MW*(h-P.H0)) {
+						flags &^= FlagWOW
+						p.WOWCancels++
+					}
+				} else if uw < hazardP(c.SW0*phiRet) {
+					flags |= FlagWOW
+				}
+			}
+		case Churned:
+			if u >= math.Exp(-P.B0*phiRet) {
+				st = Active
+			}
+		case NoAccount:
+			h := P.BNew * phiRet
+			if d.VWin && br {
+				h += P.BV
+			}
+			if d.SuspNew {
+				h = 0
+			}
+			if h > 0 && u >= math.Exp(-h) {
+				st = Active
+			}
+		}
+		if st == Active && prev != Active {
+			p.Returns++
+			flags &^= FlagLeftAware
+		}
+		c.Status[i] = st
+
+		// Vouchers: expiry, then hand-out (issue day, or re-joining in the window).
+		if d.VoucherExpire {
+			p.Forfeit += c.VCore[i] + c.VNC[i]
+			c.VCore[i], c.VNC[i] = 0, 0
+		}
+		issueVisit := false
+		if br && flags&FlagGotVoucher == 0 && d.VoucherOpen {
+			onIssue := d.VoucherIssue && (st != NoAccount || d.VoucherAllNA)
+			rejoined := st == Active && prev == NoAccount
+			if onIssue || rejoined {
+				c.VCore[i], c.VNC[i] = d.CoreFace, d.NCFace
+				flags |= FlagGotVoucher
+				issueVisit = d.VoucherIssue
+			}
+		}
+
+		// S6 visits and orders (M6).
+		var vm, om float64
+		chk := 0.0
+		if br && aware {
+			chk = P.NuChk * d.Af
+		}
+		if issueVisit {
+			chk += P.NuVou
+		}
+		switch st {
+		case Active:
+			gv := g
+			if P.EtaV != 1 && g != 1 {
+				gv = math.Pow(g, P.EtaV)
+			}
+			vm = c.Nu[i]*gv*d.Season + chk
+			if !d.SuspAll {
+				om = c.Lambda[i] * (sigma / c.Sigma0[i]) * g * d.Season
+				if c.VCore[i] > 0 {
+					om += P.LambdaV
+				}
+			}
+		case Churned:
+			vm = P.NuDorm + chk
+		}
+		visit := flags&FlagDeleted != 0 || (vm > 0 && kVisit.U(e, 0) >= math.Exp(-vm))
+		o := 0
+		if om > 0 {
+			o = rng.Poisson(om, kOrder.U(e, 0))
+		}
+		if o > 0 {
+			visit = true
+			p.Orders += int64(o)
+			if c.LastBuyQ[i] != d.Quarter {
+				c.LastBuyQ[i] = d.Quarter
+				p.NewBuyersQ++
+			}
+			if c.VCore[i] > 0 && (flags&FlagWOW != 0 || kVouch.U(e, 0) < P.PMS) {
+				p.CoreRedeemed += c.VCore[i]
+				c.VCore[i] = 0
+			}
+		}
+		if c.VNC[i] > 0 && st != NoAccount && kVouch.U(e, 1) < d.NCRedeemP {
+			p.NCRedeemed += c.VNC[i]
+			c.VNC[i] = 0
+		}
+		if visit {
+			flags |= FlagVisited
+			p.Visitors++
+			if c.LastMonth[i] != d.Month {
+				c.LastMonth[i] = d.Month
+				p.NewMonth++
+			}
+			if c.LastWeek[i] != d.Week {
+				c.LastWeek[i] = d.Week
+				p.NewWeek++
+			}
+		}
+		c.Flags[i] = flags
+
+		// S11 bookkeeping for this agent.
+		var view uint8
+		if aware {
+			p.Aware++
+			view |= viewAware
+			if op == Spreader {
+				p.Spreaders++
+				view |= viewSpreader
+			}
+		}
+		switch st {
+		case Active:
+			p.Active++
+			p.Demand += c.Lambda[i] * (sigma / c.Sigma0[i]) * g
+			p.RivalBasket += c.Lambda[i] * math.Max(0, 1-sigma/c.Sigma0[i])
+			if flags&FlagWOW != 0 {
+				p.WOW++
+			}
+		case Churned:
+			p.Churned++
+		default:
+			p.NoAccount++
+		}
+		if st != Active {
+			p.RivalN[c.Dest[i]]++
+			p.RivalLeft[c.Dest[i]] += c.Lambda[i]
+			if flags&FlagLeftAware != 0 {
+				p.Leavers++
+				view |= viewLeaver
+			}
+		}
+		if st != NoAccount {
+			p.Holders++
+			p.TrustSum += tau
+			if g < 0.95 {
+				p.Reduced++
+			}
+			b := int(tau * HistBins)
+			if b >= HistBins {
+				b = HistBins - 1
+			}
+			p.Hist[b]++
+		}
+		c.ViewNext[i] = view
+	}
+}
+
+// categorical3 inverts u on the rival shares.
+func categorical3(w [Rivals]float64, u float64) int {
+	acc := 0.0
+	for r := range Rivals - 1 {
+		acc += w[r]
+		if u < acc {
+			return r
+		}
+	}
+	return Rivals - 1
+}

@@ -1,0 +1,263 @@
+package sim
+
+import (
+	"math"
+	"sync"
+	"sync/atomic"
+
+	"github.com/ripple-sim/ripple/agents"
+	"github.com/ripple-sim/ripple/sim/rng"
+)
+
+// ShardSize is the number of consumers per shard. It is fixed, whatever the
+// number of workers, so partial sums are always reduced over the same blocks in
+// the same order and results are byte-identical for any worker count.
+const ShardSize = 4096
+
+// Engine runs one replicate of one variant day by day.
+type Engine struct {
+	sc    *Scenario
+	cal   calendar
+	sched *schedule
+	c     *agents.Consumers
+	key   rng.Key
+	wC    float64 // real consumers per agent
+
+	t         int     // next day to simulate
+	af, as, u float64 // attention stores and ambiguity
+	reg       int     // regulator state
+	uR        [agents.Rivals]float64
+
+	day   agents.Day
+	parts []agents.Partial
+	tot   agents.Partial
+	pool  *pool
+
+	daily   [][]float64 // [metric][day]
+	newM    []float64   // new monthly visitors per day (real units)
+	newW    []float64   // new weekly visitors per day
+	newQBuy []float64   // new quarterly purchasers per day
+}
+
+func newEngine(w *World, twin bool, workers int) (*Engine, error) {
+	sc := &w.sc
+	sched, err := newSchedule(sc, w.cal, twin)
+	if err != nil {
+		return nil, err
+	}
+	n := w.consumers.Len()
+	e := &Engine{
+		sc: sc, cal: w.cal, sched: sched, c: w.consumers.Clone(), key: w.key,
+		wC:    sc.Population.RealConsumers / float64(n),
+		parts: make([]agents.Partial, (n+ShardSize-1)/ShardSize),
+		daily: make([][]float64, len(DailyMetrics)),
+		newM:  make([]float64, w.cal.days), newW: make([]float64, w.cal.days), newQBuy: make([]float64, w.cal.days),
+	}
+	for m := range e.daily {
+		e.daily[m] = make([]float64, w.cal.days)
+	}
+	for r, s := range sc.Rivals.Shares {
+		e.uR[r] = math.Log(s)
+	}
+	e.day.Key = w.key
+	e.day.IncJump = sched.incJump
+	if workers > 1 && len(e.parts) > 1 {
+		e.pool = newPool(min(workers, len(e.parts)), len(e.parts), e.runShard)
+	}
+	return e, nil
+}
+
+// Close stops the engine's worker goroutines.
+func (e *Engine) Close() {
+	if e.pool != nil {
+		e.pool.close()
+	}
+}
+
+// Done reports whether every day has been simulated.
+func (e *Engine) Done() bool { return e.t >= e.cal.days }
+
+// Step simulates one day: S0-S2 sequentially, S3-S6 over the shards, then the
+// reduction in shard order and the day's metrics.
+func (e *Engine) Step() {
+	t := e.t
+	e.prepare(t)
+	if e.pool != nil {
+		e.pool.run()
+	} else {
+		for s := range e.parts {
+			e.runShard(s)
+		}
+	}
+	e.reduce()
+	e.record(t)
+	e.c.View, e.c.ViewNext = e.c.ViewNext, e.c.View
+	e.t++
+}
+
+func (e *Engine) runShard(s int) {
+	lo := s * ShardSize
+	hi := min(lo+ShardSize, e.c.Len())
+	p := &e.parts[s]
+	*p = agents.Partial{}
+	e.c.Step(lo, hi, &e.day, p)
+}
+
+// prepare runs stages S0-S2: calendar, events and regulator, media and
+// ambiguity, and fills the kernel's inputs.
+func (e *Engine) prepare(t int) {
+	sc, pl, d := e.sc, &e.sched.plans[t], &e.day
+	date := e.cal.date(t)
+
+	// S1 events and regulator transitions.
+	switch {
+	case pl.decision:
+		e.reg = RegDecided
+	case pl.findings && e.reg == RegOpen:
+		e.reg = RegFindings
+	case pl.probeOpen && e.reg == RegIdle:
+		e.reg = RegOpen
+	}
+	if e.reg == RegDecided && t >= e.sched.closed {
+		e.reg = RegClosed
+	}
+	for r := range e.uR {
+		e.uR[r] += pl.shift[r]
+	}
+
+	// S2 media attention (M1) and ambiguity (M2).
+	e.af = e.af*math.Exp(-1/sc.Media.TauF) + pl.fast
+	e.as = e.as*math.Exp(-1/sc.Media.TauS) + pl.slow
+	target := 0.0
+	switch e.reg {
+	case RegOpen:
+		target = sc.Ambiguity.UOpen
+	case RegFindings:
+		target = sc.Ambiguity.URes // findings are disputed
+	}
+	tauRel := sc.Ambiguity.TauU
+	if target > e.u {
+		tauRel = sc.Ambiguity.TauOpen
+	}
+	chi := sc.Levers.Transparency
+	e.u = min(1, max(0, target+(e.u-target)*math.Exp(-1/tauRel)+(1-chi)*pl.dU))
+
+	cp := &sc.Consumers
+	d.T = t
+	d.Month, d.Week, d.Quarter = e.cal.month[t], e.cal.week[t], e.cal.quarter[t]
+	d.Season = sc.Seasonality[date.Month()-1]
+	d.A, d.Af, d.U = e.af+e.as, e.af, e.u
+	d.News = 0
+	if e.af > 0 {
+		d.News = e.af / (e.af + cp.AHalf)
+	}
+	d.R = cp.R0 * math.Pow(1-e.u, cp.Zeta) * (1 + cp.CChi*chi)
+	d.JNeg, d.JPos = pl.jNeg, pl.jPos
+	d.IncSoFar |= pl.incidents
+	d.SumExpU = 0
+	for r := range e.uR {
+		d.Softmax[r] = math.Exp(e.uR[r])
+		d.SumExpU += d.Softmax[r]
+	}
+	for r := range d.Softmax {
+		d.Softmax[r] /= d.SumExpU
+	}
+	d.SuspAll, d.SuspNew = inAny(e.sched.suspAll, t), inAny(e.sched.suspNew, t)
+
+	v, vw := e.sched.voucher, e.sched.vouchers
+	d.VoucherIssue = pl.issue
+	d.VoucherOpen = vw.has(t)
+	d.VoucherExpire = t == vw.to
+	d.VoucherAllNA = !v.rejoin
+	d.VWin = d.VoucherOpen && v.rejoin
+	d.CoreFace, d.NCFace = v.core, v.nonCore
+	d.NCRedeemP = 0
+	if v.validDays > 0 && cp.RhoNC > 0 {
+		d.NCRedeemP = 1 - math.Pow(1-cp.RhoNC, 1/float64(v.validDays))
+	}
+	if e.c.Net == nil && !e.c.Complete {
+		d.PrevSpreaders, d.PrevAware, d.PrevLeavers = 0, 0, 0
+	}
+}
+
+// reduce sums the shards' partials in shard order.
+func (e *Engine) reduce() {
+	t := &e.tot
+	*t = agents.Partial{}
+	for s := range e.parts {
+		p := &e.parts[s]
+		t.Active += p.Active
+		t.Churned += p.Churned
+		t.NoAccount += p.NoAccount
+		t.Aware += p.Aware
+		t.Spreaders += p.Spreaders
+		t.Leavers += p.Leavers
+		t.Churns += p.Churns
+		t.Deletions += p.Deletions
+		t.Returns += p.Returns
+		t.Visitors += p.Visitors
+		t.NewMonth += p.NewMonth
+		t.NewWeek += p.NewWeek
+		t.NewBuyersQ += p.NewBuyersQ
+		t.Orders += p.Orders
+		t.WOW += p.WOW
+		t.WOWCancels += p.WOWCancels
+		t.Holders += p.Holders
+		t.Reduced += p.Reduced
+		t.TrustSum += p.TrustSum
+		t.Demand += p.Demand
+		t.RivalBasket += p.RivalBasket
+		for r := range agents.Rivals {
+			t.RivalN[r] += p.RivalN[r]
+			t.RivalLeft[r] += p.RivalLeft[r]
+		}
+		t.CoreRedeemed += p.CoreRedeemed
+		t.NCRedeemed += p.NCRedeemed
+		t.Forfeit += p.Forfeit
+		for b := range p.Hist {
+			t.Hist[b] += p.Hist[b]
+		}
+	}
+	e.day.PrevSpreaders, e.day.PrevAware, e.day.PrevLeavers = t.Spreaders, t.Aware, t.Leavers
+}
+
+// pool is a fixed set of goroutines that run the shards of one day; it does
+// not allocate per day.
+type pool struct {
+	start chan struct{}
+	wg    sync.WaitGroup
+	next  atomic.Int64
+	n     int
+	work  func(int)
+	total int
+}
+
+func newPool(workers, shards int, work func(int)) *pool {
+	p := &pool{start: make(chan struct{}), n: workers, work: work, total: shards}
+	for range workers {
+		go func() {
+			for range p.start {
+				for {
+					s := int(p.next.Add(1) - 1)
+					if s >= p.total {
+						break
+					}
+					p.work(s)
+				}
+				p.wg.Done()
+			}
+		}()
+	}
+	return p
+}
+
+func (p *pool) run() {
+	p.next.Store(0)
+	p.wg.Add(p.n)
+	for range p.n {
+		p.start <- struct{}{}
+	}
+	p.wg.Wait()
+}
+
+func (p *pool) close() { close(p.start) }

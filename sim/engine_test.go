@@ -1,0 +1,242 @@
+package sim
+
+import (
+	"context"
+	"math"
+	"runtime"
+	"testing"
+
+	"github.com/ripple-sim/ripple/agents"
+)
+
+// shockScenario is a small scenario with a disclosure, a probe and a few events.
+func shockScenario(n int) Scenario {
+	sc := DefaultScenario()
+	sc.Population.Consumers = n
+	sc.End = Date(2026, 6, 30)
+	sc.Events = []Event{
+		{Date: Date(2025, 6, 24), Type: Info},
+		{Date: Date(2025, 11, 20), Type: Incident, Accounts: 4_500, Sens: 1},
+		{Date: Date(2025, 11, 29), Type: Incident, Accounts: 33.7e6, Sens: 1},
+		{Date: Date(2025, 11, 29), Type: RivalShock, Rival: 3, Shift: -0.3},
+		{Date: Date(2025, 11, 30), Type: ProbeOpen, Media: 0.3},
+		{Date: Date(2025, 12, 2), Type: Political, Media: 0.3},
+		{Date: Date(2025, 12, 17), Type: Hearing, Media: 0.3},
+		{Date: Date(2025, 12, 25), Type: ContestedClaim, Media: 0.4},
+		{Type: Apology, Media: 0.3},
+		{Date: Date(2025, 12, 29), Type: VoucherAnnounce, Media: 0.5},
+		{Date: Date(2026, 1, 15), Type: VoucherIssue, Media: 0.2},
+		{Date: Date(2026, 2, 5), Type: Incident, Accounts: 165_000, Sens: 1, FollowUp: true},
+	}
+	return sc
+}
+
+func newTestEngine(t *testing.T, sc Scenario, rep int, twin bool, workers int) *Engine {
+	t.Helper()
+	w, err := NewWorld(sc, 1, rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := w.NewEngine(twin, workers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(e.Close)
+	return e
+}
+
+// TestInvariants checks T1 and T6 every day of a shock run.
+func TestInvariants(t *testing.T) {
+	sc := shockScenario(5000)
+	e := newTestEngine(t, sc, 0, false, 2)
+	d0 := e.cal.day(sc.Disclosure)
+	for !e.Done() {
+		day := e.t
+		e.Step()
+		if err := e.c.Check(); err != nil {
+			t.Fatalf("day %d: %v", day, err)
+		}
+		sum := e.tot.Active + e.tot.Churned + e.tot.NoAccount
+		if sum != int64(e.c.Len()) {
+			t.Fatalf("day %d: %d agents in states, want %d", day, sum, e.c.Len())
+		}
+		if e.u < 0 || e.u > 1 || e.af < 0 || e.as < 0 {
+			t.Fatalf("day %d: A_f %v A_s %v U %v out of range", day, e.af, e.as, e.u)
+		}
+		if day < d0 && e.u != 0 {
+			t.Fatalf("day %d before D0: U = %v", day, e.u)
+		}
+	}
+	if e.tot.Aware == 0 || e.daily[mChurns][d0+1] == 0 {
+		t.Fatal("the shock reached nobody")
+	}
+}
+
+// TestWorkersIdentical checks T19: worker count and GOMAXPROCS change nothing.
+func TestWorkersIdentical(t *testing.T) {
+	sc := shockScenario(3*ShardSize + 123)
+	sc.End = Date(2026, 2, 28)
+	var ref []Result
+	for _, procs := range []int{1, 2, 8} {
+		for _, workers := range []int{1, 2, 8} {
+			old := runtime.GOMAXPROCS(procs)
+			res, err := RunBatch(context.Background(), sc, BatchOptions{Seed: 7, Replicates: 3, Workers: workers})
+			runtime.GOMAXPROCS(old)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ref == nil {
+				ref = res
+				continue
+			}
+			if !sameResults(ref, res) {
+				t.Fatalf("GOMAXPROCS %d, %d workers: results differ from 1 worker", procs, workers)
+			}
+		}
+	}
+}
+
+func sameResults(a, b []Result) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		for _, p := range [][2]*Tables{{&a[i].Shock, &b[i].Shock}, {&a[i].Twin, &b[i].Twin}} {
+			for _, q := range [][2]*Table{{&p[0].Daily, &p[1].Daily}, {&p[0].Weekly, &p[1].Weekly}, {&p[0].Monthly, &p[1].Monthly}} {
+				if !sameTable(q[0], q[1]) {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+func sameTable(a, b *Table) bool {
+	if len(a.Values) != len(b.Values) {
+		return false
+	}
+	for m := range a.Values {
+		if len(a.Values[m]) != len(b.Values[m]) {
+			return false
+		}
+		for d := range a.Values[m] {
+			if math.Float64bits(a.Values[m][d]) != math.Float64bits(b.Values[m][d]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// TestTwinIsShockWithoutEvents checks T7's last part: a shock run of the
+// scenario with every breach-dependent event removed is the twin, bit for bit.
+func TestTwinIsShockWithoutEvents(t *testing.T) {
+	sc := shockScenario(6000)
+	res, err := RunBatch(context.Background(), sc, BatchOptions{Seed: 3, Replicates: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare := sc
+	bare.Events = nil
+	for _, ev := range sc.Events {
+		if !ev.BreachDependent() {
+			bare.Events = append(bare.Events, ev)
+		}
+	}
+	plain, err := RunBatch(context.Background(), bare, BatchOptions{Seed: 3, Replicates: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range res {
+		if !sameTable(&res[i].Twin.Daily, &plain[i].Shock.Daily) || !sameTable(&res[i].Twin.Monthly, &plain[i].Shock.Monthly) {
+			t.Fatalf("replicate %d: twin differs from the shock run without breach events", i)
+		}
+		if sameTable(&res[i].Twin.Daily, &res[i].Shock.Daily) {
+			t.Fatalf("replicate %d: shock equals twin", i)
+		}
+	}
+}
+
+// TestTwinStationary checks T7: in the twin, trust and opinions never move,
+// and orders, MAU, Active and WOW show no drift over a year.
+func TestTwinStationary(t *testing.T) {
+	sc := shockScenario(20_000)
+	sc.End = sc.Start.AddDate(0, 0, 364)
+	const reps = 20
+	diffs := map[string][]float64{}
+	for r := range reps {
+		e := newTestEngine(t, sc, r, true, 1)
+		for !e.Done() {
+			e.Step()
+		}
+		for i := range e.c.Tau {
+			if e.c.Tau[i] != e.c.TauS[i] || e.c.Op[i] != agents.Unaware {
+				t.Fatalf("replicate %d: agent %d moved in the twin", r, i)
+			}
+		}
+		tab := e.Tables()
+		for _, m := range []string{"orders", "active", "wow_members", "dau"} {
+			s := tab.Daily.Col(m)
+			diffs[m] = append(diffs[m], mean(s[len(s)-30:])-mean(s[:30]))
+		}
+		mau := tab.Monthly.Col("mau")
+		diffs["mau"] = append(diffs["mau"], mau[len(mau)-2]-mau[1]) // whole months of equal length (31 d)
+	}
+	for m, d := range diffs {
+		mu, se := mean(d), sd(d)/math.Sqrt(float64(len(d)))
+		if math.Abs(mu) > 3*se {
+			t.Errorf("%s drifts in the twin: last-30 minus first-30 = %.4g, 3 SE = %.4g", m, mu, 3*se)
+		}
+	}
+}
+
+// TestNoAllocInDayLoop checks that a simulated day allocates nothing.
+func TestNoAllocInDayLoop(t *testing.T) {
+	for _, workers := range []int{1, 2} {
+		e := newTestEngine(t, shockScenario(2*ShardSize), 0, false, workers)
+		for range 100 {
+			e.Step()
+		}
+		if a := testing.AllocsPerRun(50, e.Step); a != 0 {
+			t.Errorf("%d workers: %v allocations per day", workers, a)
+		}
+	}
+}
+
+func TestMonotoneAssertion(t *testing.T) {
+	tests := []struct {
+		name string
+		set  func(*agents.ConsumerParams)
+		ok   bool
+	}{
+		{"defaults", func(*agents.ConsumerParams) {}, true},
+		{"negative beta_tau", func(p *agents.ConsumerParams) { p.BetaTau = -1 }, false},
+		{"negative eta", func(p *agents.ConsumerParams) { p.Eta = -0.5 }, false},
+		{"negative h1", func(p *agents.ConsumerParams) { p.H1 = -0.01 }, false},
+		{"negative b0", func(p *agents.ConsumerParams) { p.B0 = -0.01 }, false},
+	}
+	for _, tt := range tests {
+		p := DefaultScenario().Consumers
+		tt.set(&p)
+		if err := checkMonotone(&p); (err == nil) != tt.ok {
+			t.Errorf("%s: err = %v, want ok %v", tt.name, err, tt.ok)
+		}
+	}
+}
+
+func mean(x []float64) float64 {
+	s := 0.0
+	for _, v := range x {
+		s += v
+	}
+	return s / float64(len(x))
+}
+
+func sd(x []float64) float64 {
+	m, s := mean(x), 0.0
+	for _, v := range x {
+		s += (v - m) * (v - m)
+	}
+	return math.Sqrt(s / float64(len(x)-1))
+}

@@ -1,0 +1,59 @@
+package sim
+
+import (
+	"math"
+	"time"
+)
+
+// Tables rolls the engine's daily records up into the daily, weekly and
+// monthly tables of MODEL.md §5.
+func (e *Engine) Tables() Tables {
+	days := e.cal.days
+	var out Tables
+	out.Daily = Table{Metrics: DailyMetrics, Dates: make([]time.Time, days), Values: make([][]float64, numDaily)}
+	for t := range days {
+		out.Daily.Dates[t] = e.cal.date(t)
+	}
+	for m := range numDaily {
+		out.Daily.Values[m] = append([]float64(nil), e.daily[m][:days]...)
+	}
+
+	// Weekly: distinct visitors per ISO week (WAU) and the week's orders.
+	nw := int(e.cal.week[days-1]) + 1
+	out.Weekly = Table{Metrics: []string{"wau", "orders"}, Dates: make([]time.Time, nw), Values: [][]float64{make([]float64, nw), make([]float64, nw)}}
+	for t := range days {
+		k := e.cal.week[t]
+		out.Weekly.Dates[k] = isoMonday(e.cal.date(t))
+		out.Weekly.Values[0][k] += e.newW[t]
+		out.Weekly.Values[1][k] += e.daily[mOrders][t]
+	}
+
+	// Monthly: MAU (distinct visitors in the calendar month), its change, and flow sums.
+	nm := int(e.cal.month[days-1]) + 1
+	flows := []int{mOrders, mGMV, mChurns, mDeletions, mReturns, mWOWCancel}
+	names := []string{"mau", "mau_mom", "active_end"}
+	for _, f := range flows {
+		names = append(names, DailyMetrics[f])
+	}
+	out.Monthly = Table{Metrics: names, Dates: make([]time.Time, nm), Values: make([][]float64, len(names))}
+	for i := range names {
+		out.Monthly.Values[i] = make([]float64, nm)
+	}
+	mv := out.Monthly.Values
+	for t := range days {
+		k := e.cal.month[t]
+		out.Monthly.Dates[k] = firstOfMonth(e.cal.date(t))
+		mv[0][k] += e.newM[t]
+		mv[2][k] = e.daily[mActive][t]
+		for i, f := range flows {
+			mv[3+i][k] += e.daily[f][t]
+		}
+	}
+	for k := range nm {
+		mv[1][k] = math.NaN()
+		if k > 0 && mv[0][k-1] > 0 {
+			mv[1][k] = mv[0][k]/mv[0][k-1] - 1
+		}
+	}
+	return out
+}
