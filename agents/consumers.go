@@ -29,6 +29,7 @@ const (
 	FlagGotVoucher                   // received a voucher wallet
 	FlagVisited                      // visited today (S6)
 	FlagDeleted                      // deleted the account today (S5)
+	FlagWasWOW                       // member when SStar was last computed
 )
 
 // View bits: what neighbours see of an agent on the next day.
@@ -59,7 +60,7 @@ type Consumers struct {
 	PhiD0                                  []float64 // Phi(delta/s_th): threshold term at zero deficit
 
 	// State.
-	Tau, Sigma              []float64
+	Tau, Sigma, SStar       []float64 // trust, basket share, its current target
 	Op, Status, Dest, Flags []uint8
 	Inc                     []uint16 // incidents already absorbed
 	LastMonth, LastWeek     []int16  // period of the last visit (-1 none)
@@ -80,7 +81,7 @@ func NewConsumers(n int, p ConsumerParams, u0 [Rivals]float64, key rng.Key) *Con
 	b := func() []uint8 { return make([]uint8, n) }
 	s := func() []int16 { s := make([]int16, n); fill(s, -1); return s }
 	c.TauS, c.Kappa, c.Delta, c.Lambda, c.Nu, c.Sigma0, c.PhiD0 = f(), f(), f(), f(), f(), f(), f()
-	c.Tau, c.Sigma, c.VCore, c.VNC = f(), f(), f(), f()
+	c.Tau, c.Sigma, c.SStar, c.VCore, c.VNC = f(), f(), f(), f(), f()
 	c.Op, c.Status, c.Dest, c.Flags, c.View, c.ViewNext = b(), b(), b(), b(), b(), b()
 	c.Inc = make([]uint16, n)
 	c.LastMonth, c.LastWeek, c.LastBuyQ = s(), s(), s()
@@ -172,7 +173,9 @@ func NewConsumers(n int, p ConsumerParams, u0 [Rivals]float64, key rng.Key) *Con
 		c.Sigma[i] = s0
 		if c.Flags[i]&FlagWOW != 0 {
 			c.Sigma[i] = s1
+			c.Flags[i] |= FlagWasWOW
 		}
+		c.SStar[i] = c.Sigma[i]
 	}
 	return c
 }
@@ -206,7 +209,8 @@ func (c *Consumers) sstar(uf, tau float64, wow bool, susp, sumExpU float64) floa
 // traits and network. The shock run and its twin start from clones.
 func (c *Consumers) Clone() *Consumers {
 	d := *c
-	d.Tau, d.Sigma, d.VCore, d.VNC = clone(c.Tau), clone(c.Sigma), clone(c.VCore), clone(c.VNC)
+	d.Tau, d.Sigma, d.SStar = clone(c.Tau), clone(c.Sigma), clone(c.SStar)
+	d.VCore, d.VNC = clone(c.VCore), clone(c.VNC)
 	d.Op, d.Status, d.Dest, d.Flags = clone(c.Op), clone(c.Status), clone(c.Dest), clone(c.Flags)
 	d.View, d.ViewNext, d.Inc = clone(c.View), clone(c.ViewNext), clone(c.Inc)
 	d.LastMonth, d.LastWeek, d.LastBuyQ = clone(c.LastMonth), clone(c.LastWeek), clone(c.LastBuyQ)
@@ -214,3 +218,19 @@ func (c *Consumers) Clone() *Consumers {
 }
 
 func clone[T any](s []T) []T { return append([]T(nil), s...) }
+
+// Bytes returns the memory held by the population's arrays and its network.
+func (c *Consumers) Bytes() int {
+	n := 0
+	for _, s := range [][]float64{c.TauS, c.Kappa, c.Delta, c.Lambda, c.Nu, c.Sigma0, c.PhiD0, c.Tau, c.Sigma, c.SStar, c.VCore, c.VNC} {
+		n += 8 * len(s)
+	}
+	for _, s := range [][]uint8{c.Op, c.Status, c.Dest, c.Flags, c.View, c.ViewNext} {
+		n += len(s)
+	}
+	n += 2 * (len(c.Inc) + len(c.LastMonth) + len(c.LastWeek) + len(c.LastBuyQ))
+	if c.Net != nil {
+		n += 8*len(c.Net.Offsets) + 4*len(c.Net.Nbrs)
+	}
+	return n
+}

@@ -24,8 +24,11 @@ type Day struct {
 	IncSoFar   uint16  // incidents that have happened by today
 	IncJump    [MaxIncidents]float64
 
-	SumExpU float64         // sum_r exp(u_r(t))
-	Softmax [Rivals]float64 // softmax(u_r(t))
+	SumExpU float64 // sum_r exp(u_r(t))
+	// UtilityChanged is true when rival utilities or the suspension penalty
+	// differ from yesterday, so every basket target must be recomputed.
+	UtilityChanged bool
+	Softmax        [Rivals]float64 // softmax(u_r(t))
 
 	SuspAll, SuspNew bool
 

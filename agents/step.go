@@ -64,7 +64,7 @@ func (c *Consumers) Step(lo, hi int, d *Day, p *Partial) {
 		op := c.Op[i]
 		switch op {
 		case Unaware:
-			if h := P.BetaM*d.A + P.BetaW*fS; h > 0 && kAware.U(e, 0) < hazardP(h) {
+			if h := P.BetaM*d.A + P.BetaW*fS; h > 0 && occurs(kAware.U(e, 0), h) {
 				psi := P.PsiNB
 				if br {
 					psi = P.PsiB
@@ -75,7 +75,7 @@ func (c *Consumers) Step(lo, hi int, d *Day, p *Partial) {
 				}
 			}
 		case Spreader:
-			if kSpread.U(e, 1) < hazardP(P.Gamma*aN+P.DeltaS) {
+			if occurs(kSpread.U(e, 1), P.Gamma*aN+P.DeltaS) {
 				op = Silent
 			}
 		}
@@ -105,31 +105,47 @@ func (c *Consumers) Step(lo, hi int, d *Day, p *Partial) {
 			g, x = math.Pow(r, P.Eta), 1-r
 		}
 		wow := flags&FlagWOW != 0
-		ss := c.sstar(c.UF, tau, wow, susp, d.SumExpU)
+		ss := c.SStar[i]
+		if aware || d.UtilityChanged || (wow != (flags&FlagWasWOW != 0)) {
+			ss = c.sstar(c.UF, tau, wow, susp, d.SumExpU)
+			c.SStar[i] = ss
+		}
 		sigma := c.Sigma[i] + zs*(ss-c.Sigma[i])
 		c.Sigma[i] = sigma
 
 		// S5 status and membership (M5b): one uniform for status, one for deletion.
-		phiRet := c.PhiD0[i] // Phi((delta - x)/s_th)
-		if x != 0 {
-			phiRet = Phi((c.Delta[i] - x) / P.STh)
+		// Phi((delta - x)/s_th) <= 1 bounds the return and join hazards, so it is
+		// evaluated only when a draw falls where it matters.
+		phiRet := func() float64 {
+			if x == 0 {
+				return c.PhiD0[i]
+			}
+			return Phi((c.Delta[i] - x) / P.STh)
 		}
 		prev := c.Status[i]
 		st := prev
 		u := kStatus.U(e, 0)
 		switch st {
 		case Active:
-			h, pc := P.H0, ph0
+			// h = h0 + h1*Phi((x-delta)/s_th)*S(t) + h_W*fQ, computed only when
+			// its upper bound (Phi = 1) leaves the outcome open.
+			hMax := P.H0 + P.HW*fQ
 			if d.News > 0 && x != 0 {
-				h += P.H1 * Phi((x-c.Delta[i])/P.STh) * d.News
+				hMax += P.H1 * d.News
 			}
-			if fQ > 0 {
-				h += P.HW * fQ
+			uw := kWOW.U(e, 0)
+			h := P.H0
+			if hMax != P.H0 && (u < hMax || (wow && uw < P.HW0+P.MW*(hMax-P.H0))) {
+				h = P.H0 + P.HW*fQ
+				if d.News > 0 && x != 0 {
+					h += P.H1 * Phi((x-c.Delta[i])/P.STh) * d.News
+				}
 			}
-			if h != P.H0 {
-				pc = hazardP(h)
-			}
-			if u < pc {
+			if occurs(u, h) {
+				pc := ph0
+				if h != P.H0 {
+					pc = hazardP(h)
+				}
 				c.Dest[i] = uint8(categorical3(d.Softmax, u/pc))
 				st = Churned
 				if kDelete.U(e, 0) < P.PDel {
@@ -147,30 +163,25 @@ func (c *Consumers) Step(lo, hi int, d *Day, p *Partial) {
 				if aware {
 					flags |= FlagLeftAware
 				}
-			} else {
-				uw := kWOW.U(e, 0)
-				if wow {
-					if uw < hazardP(P.HW0+P.MW*(h-P.H0)) {
-						flags &^= FlagWOW
-						p.WOWCancels++
-					}
-				} else if uw < hazardP(c.SW0*phiRet) {
-					flags |= FlagWOW
+			} else if wow {
+				if occurs(uw, P.HW0+P.MW*(h-P.H0)) {
+					flags &^= FlagWOW
+					p.WOWCancels++
 				}
+			} else if uw < c.SW0 && occurs(uw, c.SW0*phiRet()) {
+				flags |= FlagWOW
 			}
 		case Churned:
-			if u >= math.Exp(-P.B0*phiRet) {
+			// Return iff u >= exp(-b0*Phi): impossible below 1 - b0.
+			if u >= 1-P.B0 && u >= math.Exp(-P.B0*phiRet()) {
 				st = Active
 			}
 		case NoAccount:
-			h := P.BNew * phiRet
+			hv := 0.0
 			if d.VWin && br {
-				h += P.BV
+				hv = P.BV
 			}
-			if d.SuspNew {
-				h = 0
-			}
-			if h > 0 && u >= math.Exp(-h) {
+			if !d.SuspNew && u >= 1-(P.BNew+hv) && u >= math.Exp(-(P.BNew*phiRet()+hv)) {
 				st = Active
 			}
 		}
@@ -221,7 +232,7 @@ func (c *Consumers) Step(lo, hi int, d *Day, p *Partial) {
 		case Churned:
 			vm = P.NuDorm + chk
 		}
-		visit := flags&FlagDeleted != 0 || (vm > 0 && kVisit.U(e, 0) >= math.Exp(-vm))
+		visit := flags&FlagDeleted != 0 || rng.Positive(vm, kVisit.U(e, 0))
 		o := 0
 		if om > 0 {
 			o = rng.Poisson(om, kOrder.U(e, 0))
@@ -253,6 +264,10 @@ func (c *Consumers) Step(lo, hi int, d *Day, p *Partial) {
 				c.LastWeek[i] = d.Week
 				p.NewWeek++
 			}
+		}
+		flags &^= FlagWasWOW // remember membership for tomorrow's basket target
+		if flags&FlagWOW != 0 {
+			flags |= FlagWasWOW
 		}
 		c.Flags[i] = flags
 
@@ -301,6 +316,19 @@ func (c *Consumers) Step(lo, hi int, d *Day, p *Partial) {
 		}
 		c.ViewNext[i] = view
 	}
+}
+
+// occurs reports whether an event of daily hazard h happens at uniform u,
+// that is u < 1 - exp(-h). The bounds h - h^2/2 <= 1 - exp(-h) <= h settle
+// most draws without the exponential.
+func occurs(u, h float64) bool {
+	if u >= h {
+		return false
+	}
+	if u < h-h*h/2 {
+		return true
+	}
+	return u < -math.Expm1(-h)
 }
 
 // categorical3 inverts u on the rival shares.

@@ -4,6 +4,7 @@ import (
 	"math"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/ripple-sim/ripple/agents"
 	"github.com/ripple-sim/ripple/sim/rng"
@@ -34,9 +35,9 @@ type Engine struct {
 	pool  *pool
 
 	daily   [][]float64 // [metric][day]
-	newM    []float64   // new monthly visitors per day (real units)
-	newW    []float64   // new weekly visitors per day
-	newQBuy []float64   // new quarterly purchasers per day
+	newM    []int64     // agents visiting for the first time this month, per day
+	newW    []int64     // same for the ISO week
+	newQBuy []int64     // agents ordering for the first time this quarter
 }
 
 func newEngine(w *World, twin bool, workers int) (*Engine, error) {
@@ -51,7 +52,7 @@ func newEngine(w *World, twin bool, workers int) (*Engine, error) {
 		wC:    sc.Population.RealConsumers / float64(n),
 		parts: make([]agents.Partial, (n+ShardSize-1)/ShardSize),
 		daily: make([][]float64, len(DailyMetrics)),
-		newM:  make([]float64, w.cal.days), newW: make([]float64, w.cal.days), newQBuy: make([]float64, w.cal.days),
+		newM:  make([]int64, w.cal.days), newW: make([]int64, w.cal.days), newQBuy: make([]int64, w.cal.days),
 	}
 	for m := range e.daily {
 		e.daily[m] = make([]float64, w.cal.days)
@@ -162,7 +163,9 @@ func (e *Engine) prepare(t int) {
 	for r := range d.Softmax {
 		d.Softmax[r] /= d.SumExpU
 	}
-	d.SuspAll, d.SuspNew = inAny(e.sched.suspAll, t), inAny(e.sched.suspNew, t)
+	suspAll := inAny(e.sched.suspAll, t)
+	d.UtilityChanged = t == 0 || pl.shift != [agents.Rivals]float64{} || suspAll != d.SuspAll
+	d.SuspAll, d.SuspNew = suspAll, inAny(e.sched.suspNew, t)
 
 	v, vw := e.sched.voucher, e.sched.vouchers
 	d.VoucherIssue = pl.issue
@@ -261,3 +264,9 @@ func (p *pool) run() {
 }
 
 func (p *pool) close() { close(p.start) }
+
+// Day returns the index of the next day to simulate (0 is the scenario's start).
+func (e *Engine) Day() int { return e.t }
+
+// DayOf returns the day index of a date.
+func (e *Engine) DayOf(d time.Time) int { return e.cal.day(d) }

@@ -95,9 +95,7 @@ func (e *Engine) record(t int) {
 	col(mRegulator, float64(e.reg))
 	col(mSuspNew, b2f(d.SuspNew))
 	col(mSuspAll, b2f(d.SuspAll))
-	e.newM[t] = w * float64(p.NewMonth)
-	e.newW[t] = w * float64(p.NewWeek)
-	e.newQBuy[t] = w * float64(p.NewBuyersQ)
+	e.newM[t], e.newW[t], e.newQBuy[t] = p.NewMonth, p.NewWeek, p.NewBuyersQ
 }
 
 func b2f(b bool) float64 {

@@ -21,11 +21,15 @@ func (e *Engine) Tables() Tables {
 	// Weekly: distinct visitors per ISO week (WAU) and the week's orders.
 	nw := int(e.cal.week[days-1]) + 1
 	out.Weekly = Table{Metrics: []string{"wau", "orders"}, Dates: make([]time.Time, nw), Values: [][]float64{make([]float64, nw), make([]float64, nw)}}
+	wau := make([]int64, nw)
 	for t := range days {
 		k := e.cal.week[t]
 		out.Weekly.Dates[k] = isoMonday(e.cal.date(t))
-		out.Weekly.Values[0][k] += e.newW[t]
+		wau[k] += e.newW[t]
 		out.Weekly.Values[1][k] += e.daily[mOrders][t]
+	}
+	for k, v := range wau {
+		out.Weekly.Values[0][k] = e.wC * float64(v)
 	}
 
 	// Monthly: MAU (distinct visitors in the calendar month), its change, and flow sums.
@@ -40,16 +44,18 @@ func (e *Engine) Tables() Tables {
 		out.Monthly.Values[i] = make([]float64, nm)
 	}
 	mv := out.Monthly.Values
+	mau := make([]int64, nm)
 	for t := range days {
 		k := e.cal.month[t]
 		out.Monthly.Dates[k] = firstOfMonth(e.cal.date(t))
-		mv[0][k] += e.newM[t]
+		mau[k] += e.newM[t]
 		mv[2][k] = e.daily[mActive][t]
 		for i, f := range flows {
 			mv[3+i][k] += e.daily[f][t]
 		}
 	}
 	for k := range nm {
+		mv[0][k] = e.wC * float64(mau[k])
 		mv[1][k] = math.NaN()
 		if k > 0 && mv[0][k-1] > 0 {
 			mv[1][k] = mv[0][k]/mv[0][k-1] - 1

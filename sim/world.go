@@ -118,3 +118,7 @@ func checkMonotone(p *agents.ConsumerParams) error {
 	}
 	return nil
 }
+
+// BytesPerConsumer returns the memory of one consumer's state and network
+// share, averaged over the population.
+func (w *World) BytesPerConsumer() int { return w.consumers.Bytes() / w.consumers.Len() }

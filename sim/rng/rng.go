@@ -89,7 +89,7 @@ func U(seed, replicate uint64, s Stream, entity uint64, day int, slot uint64) fl
 // CDF: the smallest k with u < F(k). It is monotone in mean for fixed u, which
 // the monotone couplings of MODEL.md T20 rely on. mean <= 0 gives 0.
 func Poisson(mean, u float64) int {
-	if mean <= 0 {
+	if mean <= 0 || u < 1-mean { // exp(-mean) >= 1 - mean
 		return 0
 	}
 	p := math.Exp(-mean)
@@ -104,6 +104,19 @@ func Poisson(mean, u float64) int {
 		}
 	}
 	return k
+}
+
+// Positive reports Poisson(mean, u) > 0, that is u >= exp(-mean), using
+// 1 - mean <= exp(-mean) <= 1 - mean + mean^2/2 to skip the exponential in
+// most cases.
+func Positive(mean, u float64) bool {
+	switch {
+	case mean <= 0 || u < 1-mean:
+		return false
+	case u >= 1-mean+mean*mean/2:
+		return true
+	}
+	return u >= math.Exp(-mean)
 }
 
 // Categorical returns the index i with cum[i-1] <= u*total < cum[i], given

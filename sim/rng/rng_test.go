@@ -103,3 +103,15 @@ func TestCategorical(t *testing.T) {
 		}
 	}
 }
+
+func TestPositive(t *testing.T) {
+	d := NewKey(5, 0).Day(Visit, 0)
+	for _, m := range []float64{0, 1e-6, 0.01, 0.3, 0.6, 1, 1.7, 3, 40} {
+		for i := range uint64(20000) {
+			u := d.U(i, 0)
+			if got, want := Positive(m, u), Poisson(m, u) > 0; got != want {
+				t.Fatalf("Positive(%v, %v) = %v, Poisson gives %v", m, u, got, want)
+			}
+		}
+	}
+}
