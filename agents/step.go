@@ -102,7 +102,7 @@ func (c *Consumers) Step(lo, hi int, d *Day, p *Partial) {
 		g, x := 1.0, 0.0
 		if tau != taus {
 			r := tau / taus
-			g, x = math.Pow(r, P.Eta), 1-r
+			g, x = math.Exp(P.Eta*math.Log(r)), 1-r
 		}
 		wow := flags&FlagWOW != 0
 		ss := c.SStar[i]
@@ -220,7 +220,7 @@ func (c *Consumers) Step(lo, hi int, d *Day, p *Partial) {
 		case Active:
 			gv := g
 			if P.EtaV != 1 && g != 1 {
-				gv = math.Pow(g, P.EtaV)
+				gv = math.Exp(P.EtaV * math.Log(g))
 			}
 			vm = c.Nu[i]*gv*d.Season + chk
 			if !d.SuspAll {
