@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"sync"
 
@@ -29,7 +30,12 @@ func RunBatch(ctx context.Context, sc Scenario, opt BatchOptions) ([]Result, err
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(conc)
 	for r := range opt.Replicates {
-		g.Go(func() error {
+		g.Go(func() (err error) {
+			defer func() {
+				if p := recover(); p != nil {
+					err = fmt.Errorf("replicate %d: internal error: %v", r, p)
+				}
+			}()
 			w, err := NewWorld(sc, opt.Seed, r)
 			if err != nil {
 				return err

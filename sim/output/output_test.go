@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"flag"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -326,5 +328,16 @@ func TestSummarize(t *testing.T) {
 	one := Summarize(res[:1]).Daily.Series(Twin, "dau")[0]
 	if one.N != 1 || one.Mean != 1000 || !math.IsNaN(one.SE) || !math.IsNaN(one.Lo) {
 		t.Errorf("single replicate: %+v", one)
+	}
+}
+
+func TestWriteFileError(t *testing.T) {
+	dir := t.TempDir()
+	_, err := writeFile(dir, "x.csv", func(w io.Writer) error { return errors.New("no space left on device") })
+	if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "x.csv")) {
+		t.Errorf("error %v should name the file", err)
+	}
+	if _, err := writeFile(filepath.Join(dir, "missing"), "x.csv", func(io.Writer) error { return nil }); err == nil {
+		t.Error("no error for a missing directory")
 	}
 }

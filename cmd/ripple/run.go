@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/ripple-sim/ripple/configs"
+	"github.com/ripple-sim/ripple/sim"
+	"github.com/ripple-sim/ripple/sim/output"
+)
+
+// newContext returns the context a run stops on; tests replace it.
+var newContext = func() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+func cmdRun(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("run")
+	h := help{
+		usage: "ripple run [flags]",
+		about: `Runs replicates of a scenario, each a shock run and its no-breach twin on the
+same random numbers, and writes daily.csv, weekly.csv, monthly.csv (tidy long
+format with shock, twin and effect = shock - twin), summary.csv (mean, se and
+quantiles across replicates) and manifest.json into the output directory, which
+is replaced atomically. Prints a monthly summary. Ctrl-C stops without output.`,
+		example: "ripple run -preset " + defaultPreset + " -replicates 16 -seed 7 -out runs/case",
+	}
+	file := fs.String("scenario", "", "read the scenario from TOML `FILE` (default: the embedded preset "+defaultPreset+")")
+	preset := fs.String("preset", "", "use the embedded scenario `NAME` (see 'ripple presets')")
+	seed := fs.Uint64("seed", 1, "master random seed `N`: the same seed and scenario give the same output")
+	reps := fs.Int("replicates", 8, "number of replicates `N`, at least 1")
+	workers := fs.Int("workers", runtime.NumCPU(), "goroutines `N` in all; results do not depend on it")
+	consumers := fs.Int("consumers", 0, "consumer agents `N`, overriding the scenario (at least 1); the real number of\napp users is kept, so each agent stands for more or fewer people")
+	out := fs.String("out", "ripple-out", "output directory `DIR`; must be absent, empty or an earlier output")
+	quiet := fs.Bool("quiet", false, "show no progress")
+	if ok, code := parse(fs, h, args, stdout, stderr); !ok {
+		return code
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	switch {
+	case fs.NArg() > 0:
+		return usageErr(stderr, "run", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+	case set["scenario"] && set["preset"]:
+		return usageErr(stderr, "run", "use -scenario or -preset, not both")
+	case set["scenario"] && *file == "":
+		return usageErr(stderr, "run", "-scenario needs a file name")
+	case *reps < 1:
+		return usageErr(stderr, "run", fmt.Sprintf("-replicates must be at least 1 (got %d)", *reps))
+	case *workers < 1:
+		return usageErr(stderr, "run", fmt.Sprintf("-workers must be at least 1 (got %d)", *workers))
+	case set["consumers"] && *consumers < 1:
+		return usageErr(stderr, "run", fmt.Sprintf("-consumers must be at least 1 (got %d)", *consumers))
+	case *out == "":
+		return usageErr(stderr, "run", "-out needs a directory name")
+	}
+	if *preset == "" {
+		*preset = defaultPreset
+	}
+
+	sc, ok, code := loadScenario("run", *file, *preset, stderr)
+	if !ok {
+		return code
+	}
+	if set["consumers"] {
+		sc.Population.Consumers = *consumers // Real_C stays, so the weight changes
+	}
+	toml, err := configs.Encode(sc)
+	if err != nil {
+		return fail(stderr, "ripple run: cannot encode the resolved scenario", err)
+	}
+	if err := output.Check(*out); err != nil {
+		return fail(stderr, "ripple run", err)
+	}
+
+	if !*quiet {
+		fmt.Fprintf(stderr, "ripple: %s, %s of shock and twin, %d consumer agents for %s app users, %d workers\n",
+			sc.Name, plural(*reps, "replicate"), sc.Population.Consumers, millions(sc.Population.RealConsumers), *workers)
+	}
+	ctx, stop := newContext()
+	defer stop()
+	prog := newProgress(stderr, *quiet, *reps)
+	start := time.Now()
+	results, err := sim.RunBatch(ctx, sc, sim.BatchOptions{Seed: *seed, Replicates: *reps, Workers: *workers, Progress: prog.update})
+	wall := time.Since(start)
+	prog.finish()
+	interrupted := ctx.Err() != nil
+	stop() // a second Ctrl-C from here on kills the process as usual
+	if interrupted {
+		fmt.Fprintln(stderr, "ripple: interrupted; no output written (finished replicates are not kept yet)")
+		return 130
+	}
+	if err != nil {
+		return fail(stderr, "ripple run: simulation failed", err)
+	}
+
+	run := output.Run{
+		Scenario: sc.Name, LeverSet: "case", ScenarioTOML: toml,
+		Seed: *seed, Replicates: *reps, Workers: *workers,
+		Agents: output.Agents{Consumers: sc.Population.Consumers, RealConsumers: sc.Population.RealConsumers},
+		Start:  start, Wall: wall,
+	}
+	if err := output.Write(*out, run, results); err != nil {
+		return fail(stderr, "ripple run", err)
+	}
+	printSummary(stdout, sc, *seed, output.Summarize(results))
+	fmt.Fprintf(stdout, "\nWrote %s to %s/ in %s.\n", strings.Join(output.Files, ", "), strings.TrimSuffix(*out, "/"), seconds(wall))
+	return 0
+}
+
+// millions formats a count like "34.4 M".
+func millions(x float64) string { return fmt.Sprintf("%.3g M", x/1e6) }
+
+// seconds formats a duration like "12.3 s" or, from a minute on, "3m05s".
+func seconds(d time.Duration) string {
+	if d < time.Minute {
+		return fmt.Sprintf("%.1f s", d.Seconds())
+	}
+	d = d.Round(time.Second)
+	return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+}

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/ripple-sim/ripple/configs"
+	"github.com/ripple-sim/ripple/sim"
+)
+
+const defaultPreset = "kr_coupang_2025"
+
+// loadScenario reads a scenario file, or else a preset. It prints what went
+// wrong and returns ok false with the exit code.
+func loadScenario(cmd, file, preset string, stderr io.Writer) (sc sim.Scenario, ok bool, code int) {
+	if file != "" {
+		if !readable(file, stderr) {
+			return sc, false, 1
+		}
+		sc, err := configs.Load(file)
+		if err != nil {
+			for _, line := range strings.Split(strings.TrimSpace(err.Error()), "\n") {
+				fmt.Fprintf(stderr, "ripple %s: %s\n", cmd, line)
+			}
+			return sc, false, 1
+		}
+		return sc, true, 0
+	}
+	if !slices.Contains(configs.Presets(), preset) {
+		return sc, false, unknownPreset(stderr, cmd, preset)
+	}
+	sc, err := configs.Preset(preset)
+	if err != nil {
+		return sc, false, fail(stderr, "ripple "+cmd+": preset "+preset, err)
+	}
+	return sc, true, 0
+}
+
+// readable reports whether a file can be opened, and prints why not.
+func readable(file string, stderr io.Writer) bool {
+	f, err := os.Open(file)
+	if err != nil {
+		fmt.Fprintf(stderr, "ripple: cannot read scenario: %s\n", oneLine(err.Error()))
+		return false
+	}
+	f.Close()
+	return true
+}
+
+func unknownPreset(stderr io.Writer, cmd, name string) int {
+	return usageErr(stderr, cmd, fmt.Sprintf("unknown preset %q (available: %s)", name, strings.Join(configs.Presets(), ", ")))
+}
+
+func cmdPresets(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("presets")
+	h := help{usage: "ripple presets", about: "Lists the scenarios built into ripple, with the first line of each description.\nUse one with 'ripple run -preset NAME'; print it with 'ripple preset show NAME'.", example: "ripple presets"}
+	if ok, code := parse(fs, h, args, stdout, stderr); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		return usageErr(stderr, "presets", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	for _, name := range configs.Presets() {
+		desc := ""
+		if sc, err := configs.Preset(name); err != nil {
+			desc = "(does not load: " + oneLine(err.Error()) + ")"
+		} else {
+			desc, _, _ = strings.Cut(strings.TrimSpace(sc.Description), "\n")
+		}
+		fmt.Fprintf(tw, "%s\t%s\n", name, desc)
+	}
+	tw.Flush()
+	return 0
+}
+
+func cmdPreset(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("preset show")
+	h := help{usage: "ripple preset show NAME", about: "Prints the TOML of a built-in scenario exactly as embedded. Save it, edit it,\nand run it with 'ripple run -scenario FILE'. 'ripple presets' lists the names.", example: "ripple preset show " + defaultPreset + " > my.toml"}
+	switch {
+	case len(args) == 0:
+		return usageErr(stderr, "preset", "missing subcommand: use 'ripple preset show NAME'")
+	case args[0] == "-h" || args[0] == "-help" || args[0] == "--help":
+		printHelp(fs, h, stdout)
+		return 0
+	case args[0] != "show":
+		return usageErr(stderr, "preset", fmt.Sprintf("unknown subcommand %q: use 'ripple preset show NAME'", args[0]))
+	}
+	if ok, code := parse(fs, h, args[1:], stdout, stderr); !ok {
+		return code
+	}
+	switch {
+	case fs.NArg() == 0:
+		return usageErr(stderr, "preset show", "missing preset name")
+	case fs.NArg() > 1:
+		return usageErr(stderr, "preset show", fmt.Sprintf("unexpected argument %q", fs.Arg(1)))
+	}
+	name := fs.Arg(0)
+	if !slices.Contains(configs.Presets(), name) {
+		return unknownPreset(stderr, "preset show", name)
+	}
+	b, err := configs.PresetTOML(name)
+	if err != nil {
+		return fail(stderr, "ripple preset show", err)
+	}
+	stdout.Write(b)
+	return 0
+}
+
+func cmdValidate(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("validate")
+	h := help{usage: "ripple validate FILE", about: "Reads a scenario file and reports every problem, one per line with the key,\nthe value and what is allowed. Exits 1 when the file is invalid.", example: "ripple validate my.toml"}
+	if ok, code := parse(fs, h, args, stdout, stderr); !ok {
+		return code
+	}
+	switch {
+	case fs.NArg() == 0:
+		return usageErr(stderr, "validate", "missing scenario file")
+	case fs.NArg() > 1:
+		return usageErr(stderr, "validate", fmt.Sprintf("unexpected argument %q", fs.Arg(1)))
+	}
+	file := fs.Arg(0)
+	if !readable(file, stderr) {
+		return 1
+	}
+	sc, err := configs.Load(file)
+	if err != nil {
+		fmt.Fprintln(stderr, strings.TrimSpace(err.Error()))
+		return 1
+	}
+	fmt.Fprintf(stdout, "%s: ok (%d events, %d consumers)\n", file, len(sc.Events), sc.Population.Consumers)
+	return 0
+}

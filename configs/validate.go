@@ -1,0 +1,192 @@
+package configs
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/ripple-sim/ripple/agents"
+	"github.com/ripple-sim/ripple/sim"
+)
+
+// Validate checks a resolved scenario (built in Go, or changed after Parse)
+// against the rules a scenario file must meet: every value physically valid,
+// the cross-key rules of MODEL.md T24 and the event rules. It returns nil or
+// an *Errors.
+func Validate(sc sim.Scenario) error {
+	c := newChecker("")
+	c.validate(&sc)
+	return c.err()
+}
+
+func (c *checker) validate(sc *sim.Scenario) {
+	for i := range sections {
+		for j := range sections[i].params {
+			c.param(sc, &sections[i].params[j])
+		}
+	}
+	c.dates(sc)
+	c.cross(sc)
+	c.events(sc)
+}
+
+// param checks one parameter's value.
+func (c *checker) param(sc *sim.Scenario, p *param) {
+	ptr := p.ref(sc)
+	if p.omitted != nil && isOmitted(ptr, p.omitted) {
+		if c.present(p.path()) {
+			c.add(p.path(), formatValue(p.kind, ptr),
+				"must be "+describe(p.kind, p.b, p.choices, 0)+unitNote(p.unit)+"; omit the key for "+p.omitDoc)
+		}
+		return
+	}
+	if msg := checkValue(p.kind, p.b, p.choices, ptr); msg != "" {
+		c.add(p.path(), formatValue(p.kind, ptr), msg+unitNote(p.unit))
+	}
+}
+
+func isOmitted(ptr, omitted any) bool {
+	switch v := ptr.(type) {
+	case *int:
+		return *v == omitted
+	case *string:
+		return *v == omitted
+	}
+	return false
+}
+
+// firstLine is the smallest known line among the keys, 0 if none.
+func (c *checker) firstLine(keys ...string) int {
+	best := 0
+	for _, k := range keys {
+		if l := c.lineOf(k); l > 0 && (best == 0 || l < best) {
+			best = l
+		}
+	}
+	return best
+}
+
+// dates checks start < disclosure <= end and the horizon.
+func (c *checker) dates(sc *sim.Scenario) {
+	if !sc.Disclosure.After(sc.Start) {
+		c.addAt(c.line("scenario.disclosure", "scenario.start"), "scenario.disclosure", fmtDate(sc.Disclosure),
+			"must be after scenario.start ("+fmtDate(sc.Start)+")")
+	}
+	if sc.End.Before(sc.Disclosure) {
+		c.addAt(c.line("scenario.end", "scenario.disclosure"), "scenario.end", fmtDate(sc.End),
+			"must be on or after scenario.disclosure ("+fmtDate(sc.Disclosure)+")")
+	}
+	if limit := sc.Start.AddDate(maxHorizonYears, 0, 0); sc.End.After(limit) {
+		c.addAt(c.line("scenario.end", "scenario.start"), "scenario.end", fmtDate(sc.End),
+			fmt.Sprintf("must be at most %d years after scenario.start (until %s)", maxHorizonYears, fmtDate(limit)))
+	}
+}
+
+// cross checks the rules that tie several keys together.
+func (c *checker) cross(sc *sim.Scenario) {
+	cp := &sc.Consumers
+
+	if sc.Network.Mode == sim.NetConfig && sc.Network.MeanDegree >= float64(sc.Population.Consumers) {
+		c.addAt(c.firstLine("network.mean_degree", "population.consumers", "network.mode"), "network.mean_degree",
+			fmtFloat(sc.Network.MeanDegree),
+			fmt.Sprintf("must be below population.consumers (%d) in config mode", sc.Population.Consumers))
+	}
+
+	beta := func(sdKey, meanKey string, sd, mean float64) {
+		if sd > 0 && mean > 0 && mean < 1 && sd*sd >= mean*(1-mean) {
+			c.addAt(c.firstLine(sdKey, meanKey), sdKey, fmtFloat(sd),
+				fmt.Sprintf("must be below sqrt(mean*(1-mean)) = %.4g for a Beta distribution with %s = %s (0: homogeneous)",
+					math.Sqrt(mean*(1-mean)), meanKey, fmtFloat(mean)))
+		}
+	}
+	beta("trust.sd", "trust.mean", cp.TrustSD, cp.TrustMean)
+	beta("churn.delta_sd", "churn.delta_mean", cp.DeltaSD, cp.DeltaMean)
+
+	if r := cp.R0 * (1 + cp.CChi); !(r <= 1) {
+		c.addAt(c.firstLine("trust.r0", "trust.c_chi"), "trust.r0 * (1 + trust.c_chi)",
+			fmt.Sprintf("%s * (1 + %s) = %.4g", fmtFloat(cp.R0), fmtFloat(cp.CChi), r),
+			"must be <= 1 (the share of the trust gap recovered per day at full transparency)")
+	}
+
+	ph := 1 - math.Exp(-(cp.H0 + cp.H1 + cp.HW))
+	pret := math.Max(1-math.Exp(-cp.B0), 1-math.Exp(-(cp.BNew+cp.BV)))
+	if !(ph+pret <= 1) {
+		c.addAt(c.firstLine("churn.h0", "churn.h1", "churn.h_w", "churn.b0", "churn.b_new", "churn.b_v"),
+			"churn p_h + p_ret", fmt.Sprintf("%.4g + %.4g = %.4g", ph, pret, ph+pret),
+			"must be <= 1 for the monotone coupling (MODEL.md T24), where p_h = 1-exp(-(churn.h0 + churn.h1 + churn.h_w)) "+
+				"and p_ret = max(1-exp(-churn.b0), 1-exp(-(churn.b_new + churn.b_v)))")
+	}
+
+	sum := 0.0
+	for _, s := range sc.Rivals.Shares {
+		sum += s
+	}
+	if checkValue(kFloats, positive, nil, sc.Rivals.Shares[:]) == "" && math.Abs(sum-1) > 1e-9 {
+		c.add("rivals.shares", formatValue(kFloats, sc.Rivals.Shares[:]),
+			fmt.Sprintf("must sum to 1 (within 1e-9); they sum to %.12g", sum))
+	}
+}
+
+// events checks the schedule: types, values, dates, order and counts.
+func (c *checker) events(sc *sim.Scenario) {
+	var prev time.Time
+	prevIdx := -1
+	var incidents, followUps, apologies int
+	for i := range sc.Events {
+		ev := &sc.Events[i]
+		rule := ruleOf(ev.Type)
+		if rule == nil {
+			msg := "must be one of " + quoteList(eventTypeNames)
+			if ev.Type == sim.Findings || ev.Type == sim.Decision {
+				msg = "findings and decision are not scheduled by hand: the regulator produces them " +
+					"levers.investigation_days and levers.decision_delay_days after a probe_open event"
+			}
+			c.add(eventKey(i, "type"), quote(string(ev.Type)), msg)
+			continue
+		}
+		for j := range evFields {
+			f := &evFields[j]
+			if f.key == "type" || f.key == "date" || !rule.applies(f.key, ev.FollowUp) {
+				continue
+			}
+			if msg := checkValue(f.kind, f.b, f.choices, f.ref(ev)); msg != "" {
+				c.add(eventKey(i, f.key), formatValue(f.kind, f.ref(ev)), msg)
+			}
+		}
+		key := eventKey(i, "date")
+		switch {
+		case ev.Type == sim.Apology:
+			if !ev.Date.IsZero() {
+				c.add(key, fmtDate(ev.Date), notApplicable(rule, "date"))
+			}
+		case checkValue(kDate, bounds{}, nil, &ev.Date) != "":
+			c.add(key, ev.Date.String(), checkValue(kDate, bounds{}, nil, &ev.Date))
+		case (ev.Date.Before(sc.Start) || ev.Date.After(sc.End)) && !(ev.Type == sim.Info && ev.Media == 0):
+			// An info event without media has no effect: it is a record and may
+			// lie outside the run (kr_coupang_2025 records the breach's start).
+			c.add(key, fmtDate(ev.Date), "must be within the scenario, from scenario.start ("+
+				fmtDate(sc.Start)+") to scenario.end ("+fmtDate(sc.End)+"); only an info event with media = 0 (a record) may lie outside")
+		case prevIdx >= 0 && ev.Date.Before(prev):
+			c.add(key, fmtDate(ev.Date), fmt.Sprintf("must not be before %s (%s): events must be in chronological order",
+				eventKey(prevIdx, "date"), fmtDate(prev)))
+		default:
+			prev, prevIdx = ev.Date, i
+		}
+		switch ev.Type {
+		case sim.Incident:
+			if incidents++; incidents > agents.MaxIncidents {
+				c.add(eventKey(i, "type"), quote(string(ev.Type)), fmt.Sprintf("at most %d incidents", agents.MaxIncidents))
+			}
+			if ev.FollowUp {
+				if followUps++; followUps > 1 {
+					c.add(eventKey(i, "follow_up"), "true", "at most one incident may be the follow_up")
+				}
+			}
+		case sim.Apology:
+			if apologies++; apologies > 1 {
+				c.add(eventKey(i, "type"), quote(string(ev.Type)),
+					"at most one apology (its day is scenario.disclosure + levers.apology_delay_days)")
+			}
+		}
+	}
+}
