@@ -112,6 +112,7 @@ func (c *Consumers) Step(lo, hi int, d *Day, p *Partial) {
 		}
 		sigma := c.Sigma[i] + zs*(ss-c.Sigma[i])
 		c.Sigma[i] = sigma
+		rel := sigma / c.Sigma0[i] // basket share relative to baseline
 
 		// S5 status and membership (M5b): one uniform for status, one for deletion.
 		// Phi((delta - x)/s_th) <= 1 bounds the return and join hazards, so it is
@@ -224,7 +225,7 @@ func (c *Consumers) Step(lo, hi int, d *Day, p *Partial) {
 			}
 			vm = c.Nu[i]*gv*d.Season + chk
 			if !d.SuspAll {
-				om = c.Lambda[i] * (sigma / c.Sigma0[i]) * g * d.Season
+				om = c.Lambda[i] * rel * g * d.Season
 				if c.VCore[i] > 0 {
 					om += P.LambdaV
 				}
@@ -284,8 +285,8 @@ func (c *Consumers) Step(lo, hi int, d *Day, p *Partial) {
 		switch st {
 		case Active:
 			p.Active++
-			p.Demand += c.Lambda[i] * (sigma / c.Sigma0[i]) * g
-			p.RivalBasket += c.Lambda[i] * math.Max(0, 1-sigma/c.Sigma0[i])
+			p.Demand += c.Lambda[i] * rel * g
+			p.RivalBasket += c.Lambda[i] * math.Max(0, 1-rel)
 			if flags&FlagWOW != 0 {
 				p.WOW++
 			}

@@ -45,30 +45,38 @@ func newTestEngine(t *testing.T, sc Scenario, rep int, twin bool, workers int) *
 	return e
 }
 
-// TestInvariants checks T1 and T6 every day of a shock run.
+// TestInvariants checks T1 and T6 every day of a shock run, for each network mode.
 func TestInvariants(t *testing.T) {
-	sc := shockScenario(5000)
-	e := newTestEngine(t, sc, 0, false, 2)
-	d0 := e.cal.day(sc.Disclosure)
-	for !e.Done() {
-		day := e.t
-		e.Step()
-		if err := e.c.Check(); err != nil {
-			t.Fatalf("day %d: %v", day, err)
-		}
-		sum := e.tot.Active + e.tot.Churned + e.tot.NoAccount
-		if sum != int64(e.c.Len()) {
-			t.Fatalf("day %d: %d agents in states, want %d", day, sum, e.c.Len())
-		}
-		if e.u < 0 || e.u > 1 || e.af < 0 || e.as < 0 {
-			t.Fatalf("day %d: A_f %v A_s %v U %v out of range", day, e.af, e.as, e.u)
-		}
-		if day < d0 && e.u != 0 {
-			t.Fatalf("day %d before D0: U = %v", day, e.u)
-		}
-	}
-	if e.tot.Aware == 0 || e.daily[mChurns][d0+1] == 0 {
-		t.Fatal("the shock reached nobody")
+	for _, mode := range []string{NetConfig, NetComplete, NetNone} {
+		t.Run(mode, func(t *testing.T) {
+			sc := shockScenario(5000)
+			sc.Network.Mode = mode
+			e := newTestEngine(t, sc, 0, false, 2)
+			d0 := e.cal.day(sc.Disclosure)
+			for !e.Done() {
+				day := e.t
+				e.Step()
+				if err := e.c.Check(); err != nil {
+					t.Fatalf("day %d: %v", day, err)
+				}
+				sum := e.tot.Active + e.tot.Churned + e.tot.NoAccount
+				if sum != int64(e.c.Len()) {
+					t.Fatalf("day %d: %d agents in states, want %d", day, sum, e.c.Len())
+				}
+				if e.u < 0 || e.u > 1 || e.af < 0 || e.as < 0 {
+					t.Fatalf("day %d: A_f %v A_s %v U %v out of range", day, e.af, e.as, e.u)
+				}
+				if day < d0 && e.u != 0 {
+					t.Fatalf("day %d before D0: U = %v", day, e.u)
+				}
+			}
+			if e.tot.Aware == 0 || e.daily[mChurns][d0+1] == 0 {
+				t.Fatal("the shock reached nobody")
+			}
+			if e.daily[mSpreader][d0+5] == 0 {
+				t.Fatal("no spreaders five days after disclosure")
+			}
+		})
 	}
 }
 

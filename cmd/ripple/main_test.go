@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -205,5 +206,41 @@ func TestInterrupt(t *testing.T) {
 	}
 	if _, err := os.Stat(out); err == nil {
 		t.Error("an interrupted run wrote output")
+	}
+}
+
+// TestWorkersByteIdentical checks T19 on the files: GOMAXPROCS 1, 2, 8 and
+// -workers 1, 2, 8 write byte-identical tables (several shards per replicate).
+func TestWorkersByteIdentical(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the simulation nine times")
+	}
+	var ref map[string][]byte
+	for _, procs := range []int{1, 2, 8} {
+		for _, workers := range []string{"1", "2", "8"} {
+			out := filepath.Join(t.TempDir(), "out")
+			old := runtime.GOMAXPROCS(procs)
+			code, _, stderr := call("run", "-consumers", "9000", "-replicates", "3", "-workers", workers, "-quiet", "-out", out)
+			runtime.GOMAXPROCS(old)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			files := map[string][]byte{}
+			for _, name := range output.Files {
+				if name == "manifest.json" { // holds wall time and worker count
+					continue
+				}
+				files[name], _ = os.ReadFile(filepath.Join(out, name))
+			}
+			if ref == nil {
+				ref = files
+				continue
+			}
+			for name, b := range files {
+				if !bytes.Equal(b, ref[name]) {
+					t.Errorf("GOMAXPROCS %d, -workers %s: %s differs", procs, workers, name)
+				}
+			}
+		}
 	}
 }
