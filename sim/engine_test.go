@@ -169,7 +169,11 @@ func TestTwinIsShockWithoutEvents(t *testing.T) {
 // TestTwinStationary checks T7: in the twin, trust and opinions never move,
 // and orders, MAU, Active and WOW show no drift over a year.
 func TestTwinStationary(t *testing.T) {
-	sc := shockScenario(20_000)
+	n := 20_000
+	if testing.Short() {
+		n = 5_000 // same test, less power
+	}
+	sc := shockScenario(n)
 	sc.End = sc.Start.AddDate(0, 0, 364)
 	const reps = 20
 	diffs := map[string][]float64{}
