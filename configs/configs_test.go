@@ -226,6 +226,8 @@ func TestBadInputs(t *testing.T) {
 			[]string{"bad.toml:2: trust.r0 * (1 + trust.c_chi) = 0.6 * (1 + 1) = 1.2: must be <= 1"}},
 		{"p_h + p_ret > 1", "[churn]\nh1 = 1\nb0 = 1\n",
 			[]string{"bad.toml:2: churn p_h + p_ret = 0.633 + 0.6321 = 1.265: must be <= 1 for the monotone coupling"}},
+		{"fine above the statutory cap", "[levers]\nfine_pct = 7.5\n",
+			[]string{"bad.toml:2: levers.fine_pct = 7.5: must be between 0 and 3 (% of trailing annual revenue)"}},
 		{"beta sd", "[trust]\nmean = 0.9\nsd = 0.5\n",
 			[]string{"bad.toml:2: trust.sd = 0.5: must be below sqrt(mean*(1-mean)) = 0.3"}},
 		{"shares", "[rivals]\nshares = [0.5, 0.3, 0.3]\n",

@@ -255,6 +255,16 @@ var sections = []section{
 		num("decision_media_per_level", nonNeg, "attention", "added per sanction level", "0.1", func(s *scen) *float64 { return &s.Regulator.DecisionMediaL }),
 		integer("susp_days_s3", days, "days", "default suspension at S3 (scope new)", "90", func(s *scen) *int { return &s.Regulator.SuspDaysS3 }),
 		integer("susp_days_s4", days, "days", "default suspension at S4 (scope all)", "30", func(s *scen) *int { return &s.Regulator.SuspDaysS4 }),
+		num("kappa_corr", nonNeg, "", "corrective order at S2 and above: cost kappa_corr*platform.r_rem over 90 days", "0-2", func(s *scen) *float64 { return &s.Regulator.KappaCorr }),
+	}},
+	{name: "platform", doc: "M10 platform books: revenue lines, costs, remediation.", params: []param{
+		num("gm", unit, "share", "1P gross margin", "0.29", func(s *scen) *float64 { return &s.Platform.GM }),
+		num("fee_w", nonNeg, "KRW per month", "WOW membership fee", "7,890", func(s *scen) *float64 { return &s.Platform.FeeW }),
+		num("m_net", bounds{-1, 1, true, true}, "share of revenue", "baseline net margin; sets the fixed operating cost opex0", "0-0.03", func(s *scen) *float64 { return &s.Platform.MNet }),
+		num("r_rem", nonNeg, "KRW", "remediation budget R_rem, spent over 90 days from the disclosure", "0-300e9", func(s *scen) *float64 { return &s.Platform.RRem }),
+		num("m_ins", positive, "", "insider-breach cost multiplier on remediation", "1-1.3", func(s *scen) *float64 { return &s.Platform.MIns }),
+		num("phi1p0", unit, "share", "baseline 1P share of orders", "0.5-0.8", func(s *scen) *float64 { return &s.Platform.Phi1P0 }),
+		num("dphi", unit, "", "shift to 1P as demand falls: phi1P = phi1p0 + dphi*(1 - gbar)", "0-0.5", func(s *scen) *float64 { return &s.Platform.DPhi }),
 	}},
 	{name: "rivals", doc: "M12 rivals: aggregate sinks for churned consumers and lost basket share.", params: []param{
 		{key: "names", kind: kTexts, doc: "the three non-focal platforms (rival_shock events number them 1..3)",
@@ -289,6 +299,11 @@ var sections = []section{
 		enum("sanction_effect", []string{sim.EffectBalanced, sim.EffectClosure, sim.EffectSignal},
 			"decision-day jumps (xi_close, xi_sig): balanced (0.05, 0.01), closure (0.15, 0.005), signal (0.02, 0.03)", "balanced",
 			func(s *scen) *string { return &s.Levers.SanctionEffect }),
+		num("fine_pct", bounds{0, 3, false, false}, "% of trailing annual revenue", "fine phi_F at S1 and above (statutory cap 3 %)", "0, 0.5, 1, 3",
+			func(s *scen) *float64 { return &s.Levers.FinePct }),
+		enum("voucher_pnl", []string{sim.OnRedemption, sim.OnPledge},
+			"voucher accounting: expensed when redeemed, or provisioned at announcement with the unredeemed part reversed at expiry", "on_redemption",
+			func(s *scen) *string { return &s.Levers.VoucherPnL }),
 	}},
 }
 

@@ -37,14 +37,15 @@ func DefaultScenario() Scenario {
 		Jumps: JumpParams{CV: 0.03, V0: 10_000, CBl: 0.02, GIssue: 0.01, GAp0: 0.05, TauAp: 30,
 			JHear: 0.01, JContest: 0.02},
 		Regulator: RegulatorParams{JFind: 0.02, LagS: 30, FindingsMedia: 0.5, DecisionMedia: 0.5,
-			DecisionMediaL: 0.1, SuspDaysS3: 90, SuspDaysS4: 30},
+			DecisionMediaL: 0.1, SuspDaysS3: 90, SuspDaysS4: 30, KappaCorr: 0.5},
+		Platform: PlatformParams{GM: 0.29, FeeW: 7_890, MNet: 0.010, RRem: 60e9, MIns: 1.18, Phi1P0: 0.7},
 		Rivals: RivalParams{
 			Names:  [agents.Rivals]string{"domestic_portal", "other_domestic", "cross_border"},
 			Shares: [agents.Rivals]float64{0.5, 0.3, 0.2},
 		},
 		Levers: Levers{SanctionLevel: 1, SuspensionDays: -1, InvestigationDays: 73,
 			DecisionDelayDays: 90, Transparency: 0.2, ApologyDelayDays: 29, VoucherDesign: VoucherCase,
-			FollowUpAccounts: 165_000, SanctionEffect: EffectBalanced},
+			FollowUpAccounts: 165_000, SanctionEffect: EffectBalanced, FinePct: 1, VoucherPnL: OnRedemption},
 	}
 	for i := range s.Seasonality {
 		s.Seasonality[i] = 1

@@ -26,6 +26,7 @@ type Scenario struct {
 	Jumps     JumpParams
 	Regulator RegulatorParams
 	Rivals    RivalParams
+	Platform  PlatformParams
 
 	// Seasonality multiplies visits and orders by calendar month (January first);
 	// it is shared by the shock and its twin.
@@ -89,6 +90,18 @@ type RegulatorParams struct {
 	DecisionMediaL float64 // added per sanction level
 	SuspDaysS3     int     // default suspension at S3 (scope new)
 	SuspDaysS4     int     // default suspension at S4 (scope all)
+	KappaCorr      float64 // corrective order at S2+: cost KappaCorr*R_rem over 90 days
+}
+
+// PlatformParams are the platform's books (M10).
+type PlatformParams struct {
+	GM     float64 // 1P gross margin
+	FeeW   float64 // WOW membership fee, KRW per month
+	MNet   float64 // baseline net margin; sets the fixed operating cost opex0
+	RRem   float64 // remediation budget R_rem, KRW
+	MIns   float64 // insider-breach cost multiplier m_ins
+	Phi1P0 float64 // baseline 1P share of orders
+	DPhi   float64 // shift to 1P as demand falls: phi1P = Phi1P0 + DPhi*(1 - gbar)
 }
 
 // RivalParams are M12's.
@@ -110,7 +123,15 @@ type Levers struct {
 	FollowUpAccounts  float64 // accounts of the follow-up incident; 0 removes it
 	PoliticalCap      bool    // cap the sanction at S2
 	SanctionEffect    string  // balanced, closure, signal
+	FinePct           float64 // fine, % of trailing 365-day revenue (statutory cap 3)
+	VoucherPnL        string  // on_redemption or on_pledge
 }
+
+// Voucher accounting (levers.voucher_pnl).
+const (
+	OnRedemption = "on_redemption" // expensed when redeemed
+	OnPledge     = "on_pledge"     // provision at announcement, unredeemed part reversed at expiry
+)
 
 // Suspension scopes.
 const (
