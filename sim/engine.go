@@ -32,7 +32,9 @@ type Engine struct {
 	day   agents.Day
 	parts []agents.Partial
 	tot   agents.Partial
-	pool  *pool
+	pool  *pool // nil: run shards in the calling goroutine
+
+	consumerPass func(int) // e.runShard, bound once
 
 	daily   [][]float64 // [metric][day]
 	newM    []int64     // agents visiting for the first time this month, per day
@@ -62,8 +64,9 @@ func newEngine(w *World, twin bool, workers int) (*Engine, error) {
 	}
 	e.day.Key = w.key
 	e.day.IncJump = sched.incJump
+	e.consumerPass = e.runShard
 	if workers > 1 && len(e.parts) > 1 {
-		e.pool = newPool(min(workers, len(e.parts)), len(e.parts), e.runShard)
+		e.pool = newPool(min(workers, len(e.parts)))
 	}
 	return e, nil
 }
@@ -83,13 +86,7 @@ func (e *Engine) Done() bool { return e.t >= e.cal.days }
 func (e *Engine) Step() {
 	t := e.t
 	e.prepare(t)
-	if e.pool != nil {
-		e.pool.run()
-	} else {
-		for s := range e.parts {
-			e.runShard(s)
-		}
-	}
+	e.pool.run(e.consumerPass, len(e.parts))
 	e.reduce()
 	e.record(t)
 	e.c.View, e.c.ViewNext = e.c.ViewNext, e.c.View
@@ -224,8 +221,8 @@ func (e *Engine) reduce() {
 	e.day.PrevSpreaders, e.day.PrevAware, e.day.PrevLeavers = t.Spreaders, t.Aware, t.Leavers
 }
 
-// pool is a fixed set of goroutines that run the shards of one day; it does
-// not allocate per day.
+// pool is a fixed set of goroutines that run the shards of one pass of a
+// day; it does not allocate per pass.
 type pool struct {
 	start chan struct{}
 	wg    sync.WaitGroup
@@ -235,8 +232,8 @@ type pool struct {
 	total int
 }
 
-func newPool(workers, shards int, work func(int)) *pool {
-	p := &pool{start: make(chan struct{}), n: workers, work: work, total: shards}
+func newPool(workers int) *pool {
+	p := &pool{start: make(chan struct{}), n: workers}
 	for range workers {
 		go func() {
 			for range p.start {
@@ -254,7 +251,16 @@ func newPool(workers, shards int, work func(int)) *pool {
 	return p
 }
 
-func (p *pool) run() {
+// run calls work(s) for every shard s in [0, shards), in parallel. work must
+// be a long-lived function value (a field), so that no closure is built per day.
+func (p *pool) run(work func(int), shards int) {
+	if p == nil || shards == 1 {
+		for s := range shards {
+			work(s)
+		}
+		return
+	}
+	p.work, p.total = work, shards
 	p.next.Store(0)
 	p.wg.Add(p.n)
 	for range p.n {
