@@ -22,10 +22,18 @@ func (t *Table) Col(metric string) []float64 {
 	return nil
 }
 
-// Tables are one run's outputs at three resolutions. Weekly dates are ISO-week
-// Mondays; monthly dates are first days of months.
+// Tables are one run's outputs at four resolutions. Weekly dates are ISO-week
+// Mondays; monthly and quarterly dates are first days of months and quarters.
 type Tables struct {
-	Daily, Weekly, Monthly Table
+	Daily, Weekly, Monthly, Quarterly Table
+}
+
+// TableNames names the tables of Tables in output order.
+var TableNames = []string{"daily", "weekly", "monthly", "quarterly"}
+
+// Table returns table i of TableNames.
+func (t *Tables) Table(i int) *Table {
+	return [...]*Table{&t.Daily, &t.Weekly, &t.Monthly, &t.Quarterly}[i]
 }
 
 // Result is one replicate: the shock run and its no-breach twin, on the same

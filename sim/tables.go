@@ -54,6 +54,7 @@ func (e *Engine) Tables() Tables {
 			mv[3+i][k] += e.daily[f][t]
 		}
 	}
+	out.Quarterly = e.quarterly()
 	for k := range nm {
 		mv[0][k] = e.wC * float64(mau[k])
 		mv[1][k] = math.NaN()
@@ -62,4 +63,34 @@ func (e *Engine) Tables() Tables {
 		}
 	}
 	return out
+}
+
+// quarterly rolls up calendar quarters: distinct purchasers (at least one
+// order in the quarter) and the quarter's sums of flows.
+func (e *Engine) quarterly() Table {
+	days := e.cal.days
+	nq := int(e.cal.quarter[days-1]) + 1
+	flows := []int{mOrders, mGMV, mWOWCancel}
+	t := Table{Metrics: []string{"purchasers"}, Dates: make([]time.Time, nq)}
+	for _, f := range flows {
+		t.Metrics = append(t.Metrics, DailyMetrics[f])
+	}
+	t.Values = make([][]float64, len(t.Metrics))
+	for i := range t.Values {
+		t.Values[i] = make([]float64, nq)
+	}
+	buyers := make([]int64, nq)
+	for d := range days {
+		k := e.cal.quarter[d]
+		date := e.cal.date(d)
+		t.Dates[k] = time.Date(date.Year(), (date.Month()-1)/3*3+1, 1, 0, 0, 0, 0, time.UTC)
+		buyers[k] += e.newQBuy[d]
+		for i, f := range flows {
+			t.Values[1+i][k] += e.daily[f][d]
+		}
+	}
+	for k, b := range buyers {
+		t.Values[0][k] = e.wC * float64(b)
+	}
+	return t
 }

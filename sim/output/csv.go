@@ -39,7 +39,7 @@ func checkLayout(results []sim.Result) error {
 	if len(results) == 0 {
 		return fmt.Errorf("no results to write")
 	}
-	for ti, name := range tableNames {
+	for ti, name := range sim.TableNames {
 		ref := pick(&results[0].Shock, ti)
 		for i := range results {
 			r := &results[i]

@@ -26,19 +26,8 @@ var variantNames = [...]string{"shock", "twin", "effect"}
 
 func (v Variant) String() string { return variantNames[v] }
 
-// Table names, in output order.
-var tableNames = [...]string{"daily", "weekly", "monthly"}
-
-// pick returns table i (daily, weekly, monthly) of a run.
-func pick(t *sim.Tables, i int) *sim.Table {
-	switch i {
-	case 0:
-		return &t.Daily
-	case 1:
-		return &t.Weekly
-	}
-	return &t.Monthly
-}
+// pick returns table i (sim.TableNames order) of a run.
+func pick(t *sim.Tables, i int) *sim.Table { return t.Table(i) }
 
 // at returns Values[m][d], or NaN when the table has no such cell.
 func at(t *sim.Table, m, d int) float64 {
@@ -73,7 +62,7 @@ type Stat struct {
 // TableSummary holds the Stats of one table: Stats[v][m][d] describes metric
 // Metrics[m] on Dates[d] for variant v.
 type TableSummary struct {
-	Name    string // daily, weekly or monthly
+	Name    string // one of sim.TableNames
 	Dates   []time.Time
 	Metrics []string
 	Stats   [3][][]Stat
@@ -92,11 +81,12 @@ func (t TableSummary) Series(v Variant, metric string) []Stat {
 
 // Summary describes a batch across replicates, per table.
 type Summary struct {
-	Daily, Weekly, Monthly TableSummary
+	Daily, Weekly, Monthly, Quarterly TableSummary
 }
 
-func (s *Summary) tables() [3]*TableSummary {
-	return [3]*TableSummary{&s.Daily, &s.Weekly, &s.Monthly}
+// tables lists the summaries in sim.TableNames order.
+func (s *Summary) tables() []*TableSummary {
+	return []*TableSummary{&s.Daily, &s.Weekly, &s.Monthly, &s.Quarterly}
 }
 
 // Summarize describes every table, variant, date and metric across
@@ -111,7 +101,7 @@ func Summarize(results []sim.Result) Summary {
 	xs := make([]float64, 0, len(results))
 	for ti, ts := range s.tables() {
 		ref := pick(&results[0].Shock, ti)
-		ts.Name = tableNames[ti]
+		ts.Name = sim.TableNames[ti]
 		ts.Dates = slices.Clone(ref.Dates)
 		ts.Metrics = slices.Clone(ref.Metrics)
 		for v := range ts.Stats {

@@ -64,7 +64,7 @@ type Manifest struct {
 }
 
 // Files written by Write, in manifest order; manifest.json comes last.
-var Files = []string{"daily.csv", "weekly.csv", "monthly.csv", "summary.csv", "manifest.json"}
+var Files = []string{"daily.csv", "weekly.csv", "monthly.csv", "quarterly.csv", "summary.csv", "manifest.json"}
 
 // Version returns ripple's version: the VCS revision the binary was built
 // from (with "-modified" for a dirty tree), the module version, or "devel".
@@ -123,12 +123,11 @@ func Write(dir string, run Run, results []sim.Result) (err error) {
 	}()
 
 	sum := Summarize(results)
-	writers := []func(io.Writer) error{
-		func(w io.Writer) error { return writeLong(w, 0, &run, results) },
-		func(w io.Writer) error { return writeLong(w, 1, &run, results) },
-		func(w io.Writer) error { return writeLong(w, 2, &run, results) },
-		func(w io.Writer) error { return writeSummary(w, &sum) },
+	var writers []func(io.Writer) error
+	for ti := range sim.TableNames {
+		writers = append(writers, func(w io.Writer) error { return writeLong(w, ti, &run, results) })
 	}
+	writers = append(writers, func(w io.Writer) error { return writeSummary(w, &sum) })
 	m := newManifest(&run)
 	for i, write := range writers {
 		f, err := writeFile(tmp, Files[i], write)
