@@ -42,11 +42,13 @@ type CourierParams struct {
 	EtaH     float64 // hires per courier-equivalent of unmet route capacity
 }
 
-// DefaultCourierParams returns the defaults of MODEL.md M9.
+// DefaultCourierParams returns the defaults of MODEL.md M9, except u_K0 =
+// 0.85 (MODEL.md: 0.92 +- 30 %): at 0.92 the modelled couriers' share
+// omega_K of baseline parcels exceeds 1 with the default populations.
 func DefaultCourierParams() CourierParams {
 	return CourierParams{
 		K: 340, PiBar0: 0.7, Pi0SD: 0.1, E: 1.2,
-		RP: 800, KC: 40_000, UK0: 0.92, TauY: 14, SY: 0.1,
+		RP: 800, KC: 40_000, UK0: 0.85, TauY: 14, SY: 0.1,
 		YStarMed: 1 / 1.2, YStarSD: 0.15,
 		HK0: 0.0019, HK1: 0.01, EtaH: 0.05,
 	}

@@ -74,7 +74,7 @@ func TestCourierDefaultsAndInit(t *testing.T) {
 	if err := p.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := p.Y0(), 800*0.92*340-40_000.0; got != want {
+	if got, want := p.Y0(), 800*0.85*340-40_000.0; got != want {
 		t.Errorf("Y0 = %v, want %v", got, want)
 	}
 	homog := p
@@ -172,9 +172,9 @@ func TestCourierOmegaKAndValidate(t *testing.T) {
 		wantErr    bool
 		wantMarket bool
 	}{
-		{"default share", 20_000, 1e7, 0.92 * 0.7 * 20_000 * 340 / 1e7, false, true},
-		{"all parcels", 20_000, 0.92 * 0.7 * 20_000 * 340 * 2, 0.5, false, true},
-		{"too few parcels", 20_000, 4e6, 0, true, false},
+		{"default share", 20_000, 1e7, p.UK0 * 0.7 * 20_000 * 340 / 1e7, false, true},
+		{"half the parcels", 20_000, p.UK0 * 0.7 * 20_000 * 340 * 2, 0.5, false, true},
+		{"too few parcels", 20_000, 3e6, 0, true, false},
 		{"no couriers", 0, 1e7, 0, true, false},
 		{"no parcels", 20_000, 0, 0, true, false},
 	}

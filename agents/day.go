@@ -54,6 +54,7 @@ type Partial struct {
 	NewBuyersQ, Orders                int64
 	WOW, WOWCancels                   int64
 	Holders, Reduced                  int64
+	BreachedHolders, BreachedNoAcct   int64 // breached consumers with and without an account
 	RivalN                            [Rivals]int64
 	TrustSum, Demand                  float64 // sum tau over holders; sum lambda*sigma/sigma0*g over Active
 	RivalBasket                       float64 // sum over Active of lambda*max(0, 1-sigma/sigma0)

@@ -303,6 +303,13 @@ func (c *Consumers) Step(lo, hi int, d *Day, p *Partial) {
 				view |= viewLeaver
 			}
 		}
+		if br {
+			if st != NoAccount {
+				p.BreachedHolders++
+			} else {
+				p.BreachedNoAcct++
+			}
+		}
 		if st != NoAccount {
 			p.Holders++
 			p.TrustSum += tau

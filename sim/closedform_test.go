@@ -15,6 +15,7 @@ func quiet(n int, events ...Event) Scenario {
 	sc := DefaultScenario()
 	sc.Population.Consumers = n
 	sc.Network.Mode = NetNone
+	sc.Population.Merchants, sc.Population.Staff, sc.Population.Couriers = 0, 0, 0 // consumers only
 	sc.End = sc.Start.AddDate(0, 0, 179)
 	sc.Events = events
 	return sc

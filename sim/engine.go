@@ -36,6 +36,32 @@ type Engine struct {
 
 	consumerPass func(int) // e.runShard, bound once
 
+	// Merchants (S7), fulfillment staff (S8), couriers (S9) and the books (S10).
+	base                                       baseline
+	merchants                                  *agents.Merchants
+	staff                                      *agents.Staff
+	couriers                                   *agents.Couriers
+	mParts                                     []agents.MerchantPartial
+	mWt                                        []float64
+	mTot                                       agents.MerchantPartial
+	mDay                                       agents.MerchantDay
+	fParts                                     []agents.StaffPartial
+	fTot                                       agents.StaffPartial
+	fDay                                       agents.StaffDay
+	kParts                                     []agents.CourierPartial
+	kTot                                       agents.CourierPartial
+	kDay                                       agents.CourierDay
+	market                                     agents.CourierMarket
+	gbar, blFC                                 float64
+	ledger                                     ledger
+	flows                                      flows
+	cashPrev, pledged, liability               float64
+	revHist                                    []float64
+	vtoWindows                                 []agents.VTOWindow
+	dva                                        [][]float64 // [window][day], real units
+	merchWeightPass, merchStepPass, rosterPass func(int)
+	staffStepPass, workPass, settlePass        func(int)
+
 	daily   [][]float64 // [metric][day]
 	newM    []int64     // agents visiting for the first time this month, per day
 	newW    []int64     // same for the ISO week
@@ -68,6 +94,22 @@ func newEngine(w *World, twin bool, workers int) (*Engine, error) {
 	if workers > 1 && len(e.parts) > 1 {
 		e.pool = newPool(min(workers, len(e.parts)))
 	}
+
+	if w.merchants == nil {
+		return e, nil // consumer-only run
+	}
+	e.base, e.market = w.base, w.base.market
+	e.merchants, e.staff, e.couriers = w.merchants.Clone(), w.staff.Clone(), w.couriers.Clone()
+	e.mParts, e.mWt = make([]agents.MerchantPartial, shards(e.merchants.Len())), make([]float64, shards(e.merchants.Len()))
+	e.fParts = make([]agents.StaffPartial, shards(e.staff.Len()))
+	e.kParts = make([]agents.CourierPartial, shards(e.couriers.Len()))
+	e.revHist = make([]float64, w.cal.days)
+	for _, v := range sc.Windows.VTO {
+		e.vtoWindows = append(e.vtoWindows, agents.VTOWindow{From: w.cal.day(v[0]), To: w.cal.day(v[1])})
+		e.dva = append(e.dva, make([]float64, w.cal.days))
+	}
+	e.merchWeightPass, e.merchStepPass, e.rosterPass = e.merchWeights, e.merchStep, e.roster
+	e.staffStepPass, e.workPass, e.settlePass = e.staffStep, e.courierWork, e.courierSettle
 	return e, nil
 }
 
@@ -88,6 +130,9 @@ func (e *Engine) Step() {
 	e.prepare(t)
 	e.pool.run(e.consumerPass, len(e.parts))
 	e.reduce()
+	if e.merchants != nil {
+		e.economy(t)
+	}
 	e.record(t)
 	e.c.View, e.c.ViewNext = e.c.ViewNext, e.c.View
 	e.t++
@@ -203,6 +248,8 @@ func (e *Engine) reduce() {
 		t.WOW += p.WOW
 		t.WOWCancels += p.WOWCancels
 		t.Holders += p.Holders
+		t.BreachedHolders += p.BreachedHolders
+		t.BreachedNoAcct += p.BreachedNoAcct
 		t.Reduced += p.Reduced
 		t.TrustSum += p.TrustSum
 		t.Demand += p.Demand

@@ -252,3 +252,9 @@ func sd(x []float64) float64 {
 	}
 	return math.Sqrt(s / float64(len(x)-1))
 }
+
+func TestMetricNames(t *testing.T) {
+	if len(DailyMetrics) != numDaily {
+		t.Fatalf("%d daily metric names for %d columns", len(DailyMetrics), numDaily)
+	}
+}

@@ -18,6 +18,15 @@ var DailyMetrics = []string{
 	"rival_gmv_1", "rival_gmv_2", "rival_gmv_3",
 	"vouchers_core_redeemed", "vouchers_noncore_redeemed", "vouchers_forfeited",
 	"regulator_state", "suspension_new", "suspension_all",
+	"orders_1p", "orders_3p",
+	"merchants_alive", "merchant_exits", "merchant_sales", "lost_sales", "spoiled_units", "spoiled_value",
+	"perishable_stock", "merchant_net_income",
+	"parcels_created", "parcels_processed", "fc_backlog", "fc_scheduled_hours", "fc_worked_hours",
+	"fc_vto_hours", "fc_vto_shifts", "fc_wages", "fc_active", "vto_offer",
+	"couriers_active", "couriers_working", "parcels_per_courier", "parcels_delivered", "courier_backlog",
+	"courier_gross_pay", "courier_income_mean", "courier_quits", "courier_hires",
+	"revenue", "revenue_1p", "fees", "membership", "cogs", "vouchers_expense", "voucher_liability",
+	"remediation", "corrective", "fines", "net_profit", "platform_cash", "fcf",
 }
 
 // Column indices into DailyMetrics.
@@ -55,6 +64,48 @@ const (
 	mRegulator
 	mSuspNew
 	mSuspAll
+	mOrders1P
+	mOrders3P
+	mMerchAlive
+	mMerchExits
+	mMerchSales
+	mLostSales
+	mSpoiledUnits
+	mSpoiledValue
+	mPerishStock
+	mMerchNet
+	mParcelsCreated
+	mParcelsProc
+	mFCBacklog
+	mFCSched
+	mFCWorked
+	mFCVTOHours
+	mFCVTOShifts
+	mFCWages
+	mFCActive
+	mVTOOffer
+	mCouriersActive
+	mCouriersWorking
+	mParcelsPerCourier
+	mParcelsDelivered
+	mCourierBacklog
+	mCourierGross
+	mCourierIncome
+	mCourierQuits
+	mCourierHires
+	mRevenue
+	mRevenue1P
+	mFees
+	mMembership
+	mCOGS
+	mVoucherExpense
+	mVoucherLiability
+	mRemediation
+	mCorrective
+	mFines
+	mNetProfit
+	mPlatformCash
+	mFCF
 	numDaily
 )
 

@@ -23,6 +23,9 @@ type Scenario struct {
 	Media     MediaParams
 	Ambiguity AmbiguityParams
 	Consumers agents.ConsumerParams
+	Merchants agents.MerchantParams
+	Staff     agents.StaffParams
+	Couriers  agents.CourierParams
 	Jumps     JumpParams
 	Regulator RegulatorParams
 	Rivals    RivalParams
@@ -32,14 +35,31 @@ type Scenario struct {
 	// it is shared by the shock and its twin.
 	Seasonality [12]float64
 
-	Levers Levers
-	Events []Event
+	Levers  Levers
+	Events  []Event
+	Windows Windows
 }
 
-// Population sets agent counts and the real counts they represent (MODEL.md §1).
+// Windows are the date ranges that outputs refer to (both ends inclusive).
+type Windows struct {
+	MerchantBase [2]time.Time   // baseline of merchant revenue change (MODEL.md §5)
+	VTO          [][2]time.Time // windows of distinct VTO acceptors (DVA)
+}
+
+// Population sets agent counts and the real counts they represent (MODEL.md
+// §1). Reserve slots are inactive agents that hires draw from; they are not
+// part of the real count.
 type Population struct {
 	Consumers     int     // consumer agents N_C
 	RealConsumers float64 // represented app users Real_C
+	Merchants     int     // 3P merchant agents N_M
+	RealMerchants float64 // represented merchants Real_M
+	Couriers      int     // courier agents N_K, active at the start
+	CourierSlots  int     // extra reserve slots for hires
+	RealCouriers  float64 // represented couriers Real_K
+	Staff         int     // fulfillment staff agents N_F, active at the start
+	StaffSlots    int     // extra reserve slots for hires
+	RealStaff     float64 // represented staff Real_F
 }
 
 // Network modes of MODEL.md M3.
@@ -95,13 +115,11 @@ type RegulatorParams struct {
 
 // PlatformParams are the platform's books (M10).
 type PlatformParams struct {
-	GM     float64 // 1P gross margin
-	FeeW   float64 // WOW membership fee, KRW per month
-	MNet   float64 // baseline net margin; sets the fixed operating cost opex0
-	RRem   float64 // remediation budget R_rem, KRW
-	MIns   float64 // insider-breach cost multiplier m_ins
-	Phi1P0 float64 // baseline 1P share of orders
-	DPhi   float64 // shift to 1P as demand falls: phi1P = Phi1P0 + DPhi*(1 - gbar)
+	GM   float64 // 1P gross margin
+	FeeW float64 // WOW membership fee, KRW per month
+	MNet float64 // baseline net margin; sets the fixed operating cost opex0
+	RRem float64 // remediation budget R_rem, KRW
+	MIns float64 // insider-breach cost multiplier m_ins
 }
 
 // RivalParams are M12's.

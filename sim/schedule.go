@@ -66,12 +66,18 @@ type schedule struct {
 	suspAll  []window
 	suspNew  []window
 	closed   int // day the regulator closes the case
+
+	announce    int    // voucher announcement day (-1: none)
+	remediation window // remediation spending: 90 days from the disclosure incident
+	corrective  window // corrective order at S2+: 90 days from the decision
+	fineDay     int    // decision day with a fine at S1+ (-1: none)
+	level       int    // effective sanction level
 }
 
 // newSchedule compiles the scenario's events and levers. The twin drops every
 // breach-dependent event, and with them the regulator's findings and decision.
 func newSchedule(sc *Scenario, cal calendar, twin bool) (*schedule, error) {
-	s := &schedule{plans: make([]plan, cal.days), closed: math.MaxInt}
+	s := &schedule{plans: make([]plan, cal.days), closed: math.MaxInt, announce: -1, fineDay: -1}
 	lv := sc.Levers
 	chi := lv.Transparency
 	d0 := cal.day(sc.Disclosure)
@@ -112,6 +118,9 @@ func newSchedule(sc *Scenario, cal calendar, twin bool) (*schedule, error) {
 			if nInc == agents.MaxIncidents {
 				return nil, fmt.Errorf("more than %d incidents", agents.MaxIncidents)
 			}
+			if t == d0 {
+				s.remediation = window{t, t + 90}
+			}
 			size := ev.Sens * math.Pow(n/sc.Media.ND, sc.Media.AlphaN)
 			add(t, size)
 			s.incJump[nInc] = sc.Consumers.JD * (1 - sc.Consumers.CSt*chi) * size
@@ -138,6 +147,7 @@ func newSchedule(sc *Scenario, cal calendar, twin bool) (*schedule, error) {
 				continue // no vouchers: neither announced nor issued
 			}
 			if ev.Type == VoucherAnnounce {
+				s.announce = t
 				p.jPos += sc.Jumps.CV * math.Log(1+vt.core/sc.Jumps.V0)
 				if vt.restrictive {
 					p.jNeg += sc.Jumps.CBl
@@ -207,6 +217,13 @@ func (s *schedule) regulate(sc *Scenario, d0 int, add func(int, float64), at fun
 	}
 	if lv.PoliticalCap && lv.SanctionLevel > 2 {
 		days = 0 // capped at S2: no suspension
+	}
+	s.level = level
+	if level >= 1 {
+		s.fineDay = td
+	}
+	if level >= 2 {
+		s.corrective = window{td, td + 90}
 	}
 	s.closed = td + 1
 	if days > 0 && scope != ScopeNone {

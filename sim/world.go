@@ -17,6 +17,10 @@ type World struct {
 	cal       calendar
 	key       rng.Key
 	consumers *agents.Consumers
+	merchants *agents.Merchants
+	staff     *agents.Staff
+	couriers  *agents.Couriers
+	base      baseline
 }
 
 // NewWorld checks the scenario and builds replicate rep's network and initial
@@ -38,6 +42,11 @@ func NewWorld(sc Scenario, seed uint64, rep int) (*World, error) {
 		w.consumers.Net = &g
 	case NetComplete:
 		w.consumers.Complete = true
+	}
+	if sc.Population.Merchants > 0 {
+		if err := w.newEcosystem(); err != nil {
+			return nil, err
+		}
 	}
 	return w, nil
 }
@@ -86,6 +95,8 @@ func (sc *Scenario) Check() error {
 		return fmt.Errorf("population: %d consumers: need at least 1", sc.Population.Consumers)
 	case !sc.Start.Before(sc.End) || sc.Disclosure.Before(sc.Start) || sc.Disclosure.After(sc.End):
 		return fmt.Errorf("dates: need start < end and disclosure within them")
+	case (sc.Population.Merchants > 0) != (sc.Population.Staff > 0) || (sc.Population.Merchants > 0) != (sc.Population.Couriers > 0):
+		return fmt.Errorf("population: merchants, staff and couriers must all be positive, or all 0 for a consumer-only run")
 	case sc.Network.Mode != NetConfig && sc.Network.Mode != NetComplete && sc.Network.Mode != NetNone:
 		return fmt.Errorf("network mode %q: want config, complete or none", sc.Network.Mode)
 	}
