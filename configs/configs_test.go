@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ripple-sim/ripple/sim"
 )
@@ -150,6 +151,12 @@ func TestRoundTrip(t *testing.T) {
 	custom.Consumers.R0 = 1e-5
 	custom.Population.RealConsumers = 1.234567890123e20
 	custom.Seasonality[11] = 1.3
+	custom.Population.Merchants, custom.Population.CourierSlots, custom.Population.RealStaff = 230_000, 0, 93_500
+	custom.Merchants.L, custom.Merchants.DPhi, custom.Couriers.E, custom.Staff.LWindow = 42, 0.25, -0.3, 1
+	custom.Windows.MerchantBase = [2]time.Time{sim.Date(2025, 9, 1), sim.Date(2025, 9, 1)}
+	custom.Windows.VTO = append(custom.Windows.VTO, [2]time.Time{sim.Date(2026, 3, 1), sim.Date(2026, 12, 31)})
+	noVTO := sim.DefaultScenario()
+	noVTO.Windows.VTO = nil
 	custom.Events = append(custom.Events, sim.Event{Date: sim.Date(2026, 6, 1), Type: sim.Suspension, Media: 0.1,
 		Days: 30, Scope: sim.ScopeNew})
 	for _, tt := range []struct {
@@ -159,6 +166,7 @@ func TestRoundTrip(t *testing.T) {
 		{"default", sim.DefaultScenario()},
 		{"preset", preset},
 		{"custom", custom},
+		{"no VTO windows", noVTO},
 	} {
 		t.Run(tt.give, func(t *testing.T) {
 			data, err := Encode(tt.sc)
@@ -237,7 +245,39 @@ func TestBadInputs(t *testing.T) {
 		{"mean degree", "[population]\nconsumers = 10\n",
 			[]string{"bad.toml:2: network.mean_degree = 15: must be below population.consumers (10) in config mode"}},
 		{"disclosure before start", "[scenario]\nstart = 2025-12-01\n",
-			[]string{"bad.toml:2: scenario.disclosure = 2025-11-29: must be after scenario.start (2025-12-01)"}},
+			[]string{"bad.toml:2: scenario.disclosure = 2025-11-29: must be after scenario.start (2025-12-01)",
+				"bad.toml:2: outputs.merchant_base = [2025-10-01, 2025-11-28]: must lie within the run, from scenario.start (2025-12-01) to scenario.end (2026-12-31)"}},
+		{"negative route capacity", "[couriers]\nk = -1\n",
+			[]string{"bad.toml:2: couriers.k = -1: must be > 0 (parcels per working courier-day)"}},
+		{"courier income not positive", "[couriers]\nr_p = 100\n",
+			[]string{"bad.toml:2: couriers Y0 = r_p*u_k0*k - k_c = 100*"}},
+		{"courier pi0 sd", "[couriers]\npi0_sd = 0.5\n",
+			[]string{"bad.toml:2: couriers.pi0_sd = 0.5: must be below sqrt(mean*(1-mean)) = 0.4583 for a Beta distribution with couriers.pi_bar0 = 0.7"}},
+		{"dependence sd at mean 1", "[merchants]\ndep_mean = 1\n",
+			[]string{"bad.toml:2: merchants.dep_sd = 0.2: must be 0 (homogeneous) when merchants.dep_mean = 1"}},
+		{"shelf life 0", "[merchants]\nl = 0\n",
+			[]string{"bad.toml:2: merchants.l = 0: must be a whole number between 1 and 365 (days)"}},
+		{"no merchants", "[population]\nmerchants = 0\n",
+			[]string{"bad.toml:2: population.merchants = 0: must be a whole number between 1 and 2_147_483_647 (agents)"}},
+		{"staff q sd", "[staff]\nq_bar = 0.1\nq_sd = 0.35\n",
+			[]string{"bad.toml:2: staff.q_sd = 0.35: must be below sqrt(mean*(1-mean)) = 0.3 for a Beta distribution with staff.q_bar = 0.1"}},
+		{"VTO share window", "[staff]\nl_window = 40\n",
+			[]string{"bad.toml:2: staff.l_window = 40: must be a whole number between 1 and 32 (days)"}},
+		{"platform.phi1p0 moved", "[platform]\nphi1p0 = 0.6\n",
+			[]string{"bad.toml:2: platform.phi1p0: unknown key in [platform] (phi1p0 belongs in [merchants])"}},
+		{"VTO window reversed", "[outputs]\nvto_windows = [[2025-12-01, 2026-01-15], [2026-02-01, 2026-01-20]]\n",
+			[]string{"bad.toml:2: outputs.vto_windows = [[2025-12-01, 2026-01-15], [2026-02-01, 2026-01-20]]: pair 2: from (2026-02-01) must not be after to (2026-01-20)"}},
+		{"too many VTO windows", "[outputs]\nvto_windows = [" + strings.Repeat("[2026-01-01, 2026-01-31], ", 8) + "[2026-02-01, 2026-02-28]]\n",
+			[]string{"bad.toml:2: outputs.vto_windows = [[2026-01-01, 2026-01-31], [2026-01-01, 2026-01-31], [2026-01-01, 2026-01-31], [2026-01-01, 2026-01-31], [2026-01-01, 2026-01-31], [2026-01-01, 2026-01-31], [2026-01-01, 2026-01-31], [2026-01-01, 2026-01-31], [2026-02-01, 2026-02-28]]: must hold at most 8 date pairs; it holds 9"}},
+		{"VTO window outside the run", "[outputs]\nvto_windows = [[2025-12-01, 2026-01-15], [2026-12-01, 2027-01-15]]\n",
+			[]string{"bad.toml:2: outputs.vto_windows = [[2025-12-01, 2026-01-15], [2026-12-01, 2027-01-15]]: pair 2 [2026-12-01, 2027-01-15] must lie within the run, from scenario.start (2025-09-01) to scenario.end (2026-12-31)"}},
+		{"window not a pair", "[outputs]\nmerchant_base = [2025-10-01]\n",
+			[]string{"bad.toml:2: outputs.merchant_base = [2025-10-01]: must be a pair of dates [from, to] like [2025-10-01, 2025-11-28]"}},
+		{"VTO windows not pairs", "[outputs]\nvto_windows = [2025-12-01, 2026-01-15]\n",
+			[]string{"bad.toml:2: outputs.vto_windows = [2025-12-01, 2026-01-15]: must be a list of at most 8 date pairs [from, to] like [[2025-12-01, 2026-01-15]]"}},
+		{"end before merchant base", "[scenario]\nend = 2025-12-31\n[outputs]\nmerchant_base = [2025-10-01, 2026-01-31]\n",
+			[]string{"bad.toml:2: outputs.vto_windows = [[2025-12-01, 2026-01-15]]: pair 1 [2025-12-01, 2026-01-15] must lie within the run",
+				"bad.toml:4: outputs.merchant_base = [2025-10-01, 2026-01-31]: must lie within the run, from scenario.start (2025-09-01) to scenario.end (2025-12-31)"}},
 		{"horizon", "[scenario]\nend = 2050-01-01\n",
 			[]string{"bad.toml:2: scenario.end = 2050-01-01: must be at most 20 years after scenario.start (until 2045-09-01)"}},
 		{"findings event", "[[event]]\ndate = 2026-02-10\ntype = \"findings\"\nmedia = 0.5\n",
@@ -270,6 +310,8 @@ func TestBadInputs(t *testing.T) {
 		{"two follow-ups",
 			"[[event]]\ndate = 2026-02-05\ntype = \"incident\"\nfollow_up = true\n[[event]]\ndate = 2026-02-06\ntype = \"incident\"\nfollow_up = true\n",
 			[]string{"bad.toml:8: event[2].follow_up = true: at most one incident may be the follow_up"}},
+		{"population key at the top", "couriers = 3000\n[population]\nconsumers = 1000\n",
+			[]string{"bad.toml:1: couriers = 3000: must be a table: write [couriers] and its keys below it; the key couriers belongs in [population]"}},
 		{"event as a table", "[event]\ntype = \"info\"\n",
 			[]string{"bad.toml:1: event = {...}: must be an array of tables: write [[event]] before each event"}},
 		{"bad date", "[scenario]\nstart = 2025-13-45\n",

@@ -73,7 +73,11 @@ func (d *decoder) decode(sc *sim.Scenario) bool {
 			continue
 		}
 		if _, ok := raw.(map[string]any); !ok {
-			d.c.add(name, fmtRaw(raw), "must be a table: write ["+name+"] and its keys below it")
+			msg := "must be a table: write [" + name + "] and its keys below it"
+			if p := findKey(name); p != nil {
+				msg += "; the key " + name + " belongs in [" + p.table + "]"
+			}
+			d.c.add(name, fmtRaw(raw), msg)
 			continue
 		}
 		var tab map[string]toml.Primitive

@@ -22,6 +22,8 @@ const header = `# ripple scenario file (TOML).
 #   not events: they follow the probe_open event after levers.investigation_days and then
 #   levers.decision_delay_days. The apology event has no date: it happens at scenario.disclosure
 #   + levers.apology_delay_days. The follow_up incident's size is levers.follow_up_breach_accounts.
+# - [population] sets agent counts; each agent of a type stands for real/agents people or firms.
+#   [outputs] holds the date windows that outputs refer to; they must lie within the run.
 # - [[event]] tables are the schedule (MODEL.md M13), dated ones in chronological order.
 # - The no-breach twin is this same file minus every event whose type is not "info": same
 #   seed, population and seasonality, so shock minus twin is the effect of the breach.
@@ -79,6 +81,10 @@ func comment(p *param) string {
 		parts = append(parts, "one of "+strings.Join(p.choices, " | "))
 	case kLevel:
 		parts = append(parts, "one of "+strings.Join(levelNames, " | "))
+	case kSpan:
+		parts = append(parts, "from <= to")
+	case kSpans:
+		parts = append(parts, "at most "+fmtFloat(p.b.hi)+" pairs, each from <= to")
 	}
 	if p.typical != "" {
 		parts = append(parts, "typical "+p.typical)

@@ -11,7 +11,7 @@ func FuzzLoadScenario(f *testing.F) {
 	p := string(preset)
 	f.Add(preset)
 	f.Add([]byte(""))
-	for _, cut := range []int{10, 500, 1500, 4000, 6000, 9000, len(p) - 7} {
+	for _, cut := range []int{10, 500, 1500, 4000, 6000, 9000, 14000, 19000, 23000, len(p) - 7} {
 		if cut > 0 && cut < len(p) {
 			f.Add([]byte(p[:cut]))
 		}
@@ -29,6 +29,12 @@ func FuzzLoadScenario(f *testing.F) {
 		{`mode = "config"`, `mode = "complete"`},
 		{`follow_up = false`, `follow_up = true`},
 		{"[levers]", "[levers]\nsuspension_days = 30\nsuspension_scope = \"all\""},
+		{`l_window = 30`, `l_window = 40`},
+		{`k = 340`, `k = -1`},
+		{`dep_mean = 0.6`, `dep_mean = 1`},
+		{`vto_windows = [[2025-12-01, 2026-01-15]]`, `vto_windows = []`},
+		{`vto_windows = [[2025-12-01, 2026-01-15]]`, `vto_windows = [[2025-12-01, 2026-01-15], [2026-02-01, 2026-01-20]]`},
+		{`merchant_base = [2025-10-01, 2025-11-28]`, `merchant_base = ["2025-10-01", 2027-11-28]`},
 	} {
 		f.Add([]byte(strings.Replace(p, r[0], r[1], 1)))
 	}

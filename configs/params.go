@@ -28,6 +28,8 @@ const (
 	kLevel              // int 0..4 written "S0".."S4"
 	kFloats             // fixed-length []float64 aliasing an array in the Scenario
 	kTexts              // fixed-length []string aliasing an array in the Scenario
+	kSpan               // [2]time.Time, a date range [from, to] with from <= to; TOML array of 2 local dates
+	kSpans              // [][2]time.Time, a list of kSpan; b bounds the number of ranges
 )
 
 // bounds is an interval of allowed numbers; every number must also be finite.
@@ -47,6 +49,13 @@ var (
 	unitHi   = bounds{0, 1, true, false} // (0, 1]
 	days     = bounds{0, maxDays, false, false}
 	days1    = bounds{1, maxDays, false, false}
+	atLeast1 = bounds{1, inf, false, true}
+
+	agentCount = bounds{1, math.MaxInt32, false, false}
+	slotCount  = bounds{0, math.MaxInt32, false, false}
+	// shelfLife bounds merchants.l: a perishable keeps at most a year, and
+	// every perishable merchant holds l cohorts.
+	shelfLife = bounds{1, 365, false, false}
 )
 
 // maxDays bounds day counts (a century) so that date arithmetic stays sane.
@@ -152,9 +161,17 @@ var sections = []section{
 		date("disclosure", "D0, the main disclosure; levers count days from it; after start", func(s *scen) *time.Time { return &s.Disclosure }),
 		date("end", "last simulated day, inclusive; on or after disclosure; at most 20 years after start", func(s *scen) *time.Time { return &s.End }),
 	}},
-	{name: "population", doc: "Agent count and the real count it represents (MODEL.md §1).", params: []param{
-		integer("consumers", bounds{1, math.MaxInt32, false, false}, "agents", "consumer agents N_C; each stands for real_consumers/consumers people", "100,000; full scale 33,700,000", func(s *scen) *int { return &s.Population.Consumers }),
+	{name: "population", doc: "Agent counts and the real counts they represent, w_X = Real_X/N_X (MODEL.md §1).", params: []param{
+		integer("consumers", agentCount, "agents", "consumer agents N_C; each stands for real_consumers/consumers people", "100,000; full scale 33,700,000", func(s *scen) *int { return &s.Population.Consumers }),
 		num("real_consumers", positive, "people", "app users represented, Real_C", "34.4e6", func(s *scen) *float64 { return &s.Population.RealConsumers }),
+		integer("merchants", agentCount, "agents", "3P merchant agents N_M; each stands for real_merchants/merchants merchants", "5,000; full scale 230,000", func(s *scen) *int { return &s.Population.Merchants }),
+		num("real_merchants", positive, "merchants", "3P merchants represented, Real_M", "230,000", func(s *scen) *float64 { return &s.Population.RealMerchants }),
+		integer("couriers", agentCount, "agents", "courier agents N_K, active at the start; each stands for real_couriers/couriers couriers", "2,000; full scale 20,000", func(s *scen) *int { return &s.Population.Couriers }),
+		integer("courier_slots", slotCount, "agents", "reserve courier slots for hires (inactive at the start, not part of real_couriers)", "500; full scale 5,000", func(s *scen) *int { return &s.Population.CourierSlots }),
+		num("real_couriers", positive, "couriers", "couriers represented, Real_K", "20,000", func(s *scen) *float64 { return &s.Population.RealCouriers }),
+		integer("staff", agentCount, "agents", "fulfillment staff agents N_F, active at the start; each stands for real_staff/staff workers", "5,000; full scale 70,000", func(s *scen) *int { return &s.Population.Staff }),
+		integer("staff_slots", slotCount, "agents", "reserve staff slots for hires (inactive at the start, not part of real_staff)", "1,000; full scale 14,000", func(s *scen) *int { return &s.Population.StaffSlots }),
+		num("real_staff", positive, "workers", "fulfillment-centre workers represented, Real_F", "70,000 (50,000-93,500)", func(s *scen) *float64 { return &s.Population.RealStaff }),
 	}},
 	{name: "network", doc: "Social graph for word of mouth (M3).", params: []param{
 		enum("mode", []string{sim.NetConfig, sim.NetComplete, sim.NetNone}, "config: configuration model with LogNormal degrees; complete: population shares; none: no word of mouth", "config", func(s *scen) *string { return &s.Network.Mode }),
@@ -237,6 +254,61 @@ var sections = []section{
 		num("p_ms", unit, "probability", "minimum spend met (non-members)", "0.5", func(s *scen) *float64 { return &s.Consumers.PMS }),
 		num("rho_nc", unitLo, "share", "non-core voucher balance used by expiry", "0.3", func(s *scen) *float64 { return &s.Consumers.RhoNC }),
 	}},
+	{name: "merchants", doc: "M7 3P merchants: demand allocation, costs, cash and exit, perishable FIFO inventory. A unit is one order; money is KRW.", params: []param{
+		num("pi_sd", nonNeg, "", "log-sd of popularity pi ~ LogNormal(0, pi_sd)", "0.5-1.5 (default 1)", func(s *scen) *float64 { return &s.Merchants.PiSD }),
+		num("s_eps", nonNeg, "", "log-sd of exposure eps ~ LogNormal(0, s_eps); a merchant's demand weight is pi*gbar^eps", "0.5-1.2 (default 0.8)", func(s *scen) *float64 { return &s.Merchants.SEps }),
+		num("mu_per", anyReal, "", "log-mean shift of eps for perishable merchants", "0-1", func(s *scen) *float64 { return &s.Merchants.MuPer }),
+		num("dep_mean", unitHi, "share", "mean platform dependence d ~ Beta(dep_mean, dep_sd); own-channel income M_own = (1-c)*p*q0*(1-d)/d", "0.5-0.7 (default 0.6)", func(s *scen) *float64 { return &s.Merchants.DepMean }),
+		num("dep_sd", nonNeg, "", "sd of d (0: homogeneous); dep_sd^2 < dep_mean*(1-dep_mean)", "0.2", func(s *scen) *float64 { return &s.Merchants.DepSD }),
+		num("f", unit, "share of sales value", "platform fee", "0.1-0.3 (default 0.206)", func(s *scen) *float64 { return &s.Merchants.Fee }),
+		num("c", nonNeg, "share of p", "unit purchase cost of non-perishables", "0.55", func(s *scen) *float64 { return &s.Merchants.Cost }),
+		num("c_h", nonNeg, "share of p", "harvest cost per unit of perishables", "0.6", func(s *scen) *float64 { return &s.Merchants.CostH }),
+		num("rho_f", nonNeg, "share of G0", "fixed cost F = rho_f*G0, G0 the baseline daily net inflow before F", "0.8", func(s *scen) *float64 { return &s.Merchants.RhoF }),
+		num("bufdays_median", nonNeg, "days of outlays", "median starting cash buffer C(0) (LogNormal)", "15-27 (default 20)", func(s *scen) *float64 { return &s.Merchants.BufDaysMedian }),
+		num("bufdays_sd", nonNeg, "", "log-sd of the cash buffer", "0.8", func(s *scen) *float64 { return &s.Merchants.BufDaysSD }),
+		num("creddays_max", nonNeg, "days of outlays", "credit line B ~ Uniform(0, creddays_max); a merchant exits when C < -B", "30", func(s *scen) *float64 { return &s.Merchants.CredDaysMax }),
+		num("perishable_share", unit, "share", "share of perishable merchants", "0.05-0.3 (default 0.15)", func(s *scen) *float64 { return &s.Merchants.PerishShare }),
+		integer("l", shelfLife, "days", "shelf life L of perishables (L FIFO cohorts per perishable merchant)", "3-42 (default 7)", func(s *scen) *int { return &s.Merchants.L }),
+		num("h_buf", nonNeg, "share", "harvest margin over baseline demand: H = (1 + h_buf)*q0*s(t)", "0.05", func(s *scen) *float64 { return &s.Merchants.HBuf }),
+		num("a_cap", nonNeg, "factor of q0", "alternative-channel capacity A_cap = a_cap*q0 units per day", "0.2", func(s *scen) *float64 { return &s.Merchants.ACapFactor }),
+		num("p_s", nonNeg, "factor of p", "alternative-channel price p_s = p_s*p", "0.5", func(s *scen) *float64 { return &s.Merchants.PSFactor }),
+		num("cover", nonNeg, "days of forecast demand", "order-up-to level of non-perishables", "7", func(s *scen) *float64 { return &s.Merchants.Cover }),
+		num("tau_fc", atLeast1, "days", "demand-forecast smoothing time", "14", func(s *scen) *float64 { return &s.Merchants.TauFC }),
+		num("price", positive, "KRW", "p: value of one unit (one order)", "35,000 (orders.aov)", func(s *scen) *float64 { return &s.Merchants.Price }),
+		num("phi1p0", unit, "share", "baseline 1P share of orders", "0.5-0.8 (default 0.7)", func(s *scen) *float64 { return &s.Merchants.Phi1P0 }),
+		num("dphi", nonNeg, "", "shift to 1P as demand falls: phi1P = phi1p0 + dphi*(1 - gbar), clamped to [0, 1]", "0-0.5 (default 0)", func(s *scen) *float64 { return &s.Merchants.DPhi }),
+	}},
+	{name: "staff", doc: "M8 fulfillment-centre staff and voluntary time off (VTO).", params: []param{
+		num("omega_pool", unit, "share", "share of workers in the VTO-eligible flex pool", "0.05-0.5 (default 0.15)", func(s *scen) *float64 { return &s.Staff.OmegaPool }),
+		num("q_bar", unit, "probability", "mean VTO acceptance propensity q ~ Beta(q_bar, q_sd)", "0.2-0.5 (default 0.35)", func(s *scen) *float64 { return &s.Staff.QBar }),
+		num("q_sd", nonNeg, "", "sd of q (0: homogeneous); q_sd^2 < q_bar*(1-q_bar)", "0.15", func(s *scen) *float64 { return &s.Staff.QSD }),
+		num("h_s", positive, "hours", "shift length", "8", func(s *scen) *float64 { return &s.Staff.HS }),
+		num("u_star", unitHi, "share", "target utilisation of scheduled hours", "0.97", func(s *scen) *float64 { return &s.Staff.UStar }),
+		num("s_tol", unitLo, "share", "slack tolerated before VTO is offered: VTO when needed hours < (1 - s_tol)*scheduled hours", "0.02", func(s *scen) *float64 { return &s.Staff.STol }),
+		num("n_ppo", nonNeg, "parcels per order", "parcels created per order", "1.0", func(s *scen) *float64 { return &s.Staff.NPPO }),
+		num("share_net", unit, "share", "share of 3P sales shipped through the platform's network", "0.5", func(s *scen) *float64 { return &s.Staff.ShareNet }),
+		num("w_h", nonNeg, "KRW per hour", "hourly wage", "12,000", func(s *scen) *float64 { return &s.Staff.WH }),
+		num("hf0", nonNeg, "per day", "baseline attrition hazard", "0.001", func(s *scen) *float64 { return &s.Staff.HF0 }),
+		num("hf1", nonNeg, "per day", "attrition hazard per unit trailing VTO share l: hazard hf0 + hf1*l", "0.02", func(s *scen) *float64 { return &s.Staff.HF1 }),
+		integer("l_window", bounds{1, 32, false, false}, "days", "window of the trailing VTO share l", "30", func(s *scen) *int { return &s.Staff.LWindow }),
+	}},
+	{name: "couriers", doc: "M9 couriers: participation, pay, income, quits and hires. Y0 = r_p*u_k0*k - k_c must be > 0; " +
+		"omega_K = u_k0*pi_bar0*population.real_couriers*k/P0 must be <= 1, checked when a run starts (P0, the baseline parcels, comes from the model).", params: []param{
+		num("k", positive, "parcels per working courier-day", "route capacity K", "300-380 (default 340)", func(s *scen) *float64 { return &s.Couriers.K }),
+		num("pi_bar0", unitOpen, "probability", "mean baseline participation pi0 ~ Beta(pi_bar0, pi0_sd)", "0.6-0.8 (default 0.7)", func(s *scen) *float64 { return &s.Couriers.PiBar0 }),
+		num("pi0_sd", nonNeg, "", "sd of pi0 (0: homogeneous); pi0_sd^2 < pi_bar0*(1-pi_bar0)", "0.1", func(s *scen) *float64 { return &s.Couriers.Pi0SD }),
+		num("e", anyReal, "", "participation elasticity to income at baseline", "0.3-1.2 (default 1.2)", func(s *scen) *float64 { return &s.Couriers.E }),
+		num("r_p", positive, "KRW per parcel", "pay per delivered parcel", "800 (+-30 %)", func(s *scen) *float64 { return &s.Couriers.RP }),
+		num("k_c", nonNeg, "KRW per day", "cost of a working day", "40,000 (+-30 %)", func(s *scen) *float64 { return &s.Couriers.KC }),
+		num("u_k0", unitHi, "share", "baseline route utilisation u_K0", "0.92 (+-30 %)", func(s *scen) *float64 { return &s.Couriers.UK0 }),
+		num("tau_y", atLeast1, "days", "time constant of the income average Ybar", "14 (+-30 %)", func(s *scen) *float64 { return &s.Couriers.TauY }),
+		num("s_y", positive, "fraction of Y0", "quit smoothing s_Y", "0.1 (+-30 %)", func(s *scen) *float64 { return &s.Couriers.SY }),
+		num("ystar_median", positive, "fraction of Y0", "median daily living-cost target Ystar (LogNormal)", "1/1.2", func(s *scen) *float64 { return &s.Couriers.YStarMed }),
+		num("ystar_sd", nonNeg, "", "log-sd of Ystar (0: homogeneous)", "0.15", func(s *scen) *float64 { return &s.Couriers.YStarSD }),
+		num("hk0", nonNeg, "per day", "baseline quit hazard", "0.001-0.003 (default 0.0019)", func(s *scen) *float64 { return &s.Couriers.HK0 }),
+		num("hk1", nonNeg, "per day", "extra quit hazard as income falls below Ystar: hk0 + hk1*Phi((Ystar - Ybar)/s_Y)", "0.01", func(s *scen) *float64 { return &s.Couriers.HK1 }),
+		num("eta_h", nonNeg, "hires per courier-equivalent", "hires per courier-equivalent of unmet route capacity", "0.05", func(s *scen) *float64 { return &s.Couriers.EtaH }),
+	}},
 	{name: "jumps", doc: "M13 trust jumps of events (g closes a share of the gap to taus; j erodes).", params: []param{
 		num("c_v", nonNeg, "", "voucher announcement g = c_v*ln(1 + v_core/v0)", "0-0.1", func(s *scen) *float64 { return &s.Jumps.CV }),
 		num("v0", positive, "KRW", "voucher value scale", "10,000", func(s *scen) *float64 { return &s.Jumps.V0 }),
@@ -263,8 +335,6 @@ var sections = []section{
 		num("m_net", bounds{-1, 1, true, true}, "share of revenue", "baseline net margin; sets the fixed operating cost opex0", "0-0.03", func(s *scen) *float64 { return &s.Platform.MNet }),
 		num("r_rem", nonNeg, "KRW", "remediation budget R_rem, spent over 90 days from the disclosure", "0-300e9", func(s *scen) *float64 { return &s.Platform.RRem }),
 		num("m_ins", positive, "", "insider-breach cost multiplier on remediation", "1-1.3", func(s *scen) *float64 { return &s.Platform.MIns }),
-		num("phi1p0", unit, "share", "baseline 1P share of orders", "0.5-0.8", func(s *scen) *float64 { return &s.Platform.Phi1P0 }),
-		num("dphi", unit, "", "shift to 1P as demand falls: phi1P = phi1p0 + dphi*(1 - gbar)", "0-0.5", func(s *scen) *float64 { return &s.Platform.DPhi }),
 	}},
 	{name: "rivals", doc: "M12 rivals: aggregate sinks for churned consumers and lost basket share.", params: []param{
 		{key: "names", kind: kTexts, doc: "the three non-focal platforms (rival_shock events number them 1..3)",
@@ -304,6 +374,13 @@ var sections = []section{
 		enum("voucher_pnl", []string{sim.OnRedemption, sim.OnPledge},
 			"voucher accounting: expensed when redeemed, or provisioned at announcement with the unredeemed part reversed at expiry", "on_redemption",
 			func(s *scen) *string { return &s.Levers.VoucherPnL }),
+	}},
+	{name: "outputs", doc: "Date windows that outputs refer to (MODEL.md §5), both ends inclusive, within scenario.start..scenario.end.", params: []param{
+		{key: "merchant_base", kind: kSpan, doc: "[from, to]: base of the merchant revenue change Rev(m)/Rev(base) - 1; cohort M0 = merchants alive on to",
+			typical: "[2025-10-01, 2025-11-28]", ref: func(s *scen) any { return &s.Windows.MerchantBase }},
+		{key: "vto_windows", kind: kSpans, b: bounds{0, agents.MaxVTOWindows, false, false},
+			doc: "[[from, to], ...]: windows of distinct VTO acceptors DVA[from, to]", typical: "[[2025-12-01, 2026-01-15]]",
+			ref: func(s *scen) any { return &s.Windows.VTO }},
 	}},
 }
 

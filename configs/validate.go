@@ -3,6 +3,7 @@ package configs
 import (
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/ripple-sim/ripple/agents"
@@ -26,8 +27,10 @@ func (c *checker) validate(sc *sim.Scenario) {
 		}
 	}
 	c.dates(sc)
+	c.windows(sc)
 	c.cross(sc)
 	c.events(sc)
+	c.agentRules(sc)
 }
 
 // param checks one parameter's value.
@@ -82,6 +85,36 @@ func (c *checker) dates(sc *sim.Scenario) {
 	}
 }
 
+// windows checks that every date range of a kSpan or kSpans parameter lies
+// within the run (their own values are checked by param).
+func (c *checker) windows(sc *sim.Scenario) {
+	for i := range sections {
+		for j := range sections[i].params {
+			p := &sections[i].params[j]
+			var spans [][2]time.Time
+			switch p.kind {
+			case kSpan:
+				spans = [][2]time.Time{*p.ref(sc).(*[2]time.Time)}
+			case kSpans:
+				spans = *p.ref(sc).(*[][2]time.Time)
+			default:
+				continue
+			}
+			for k, w := range spans {
+				if w[0].Before(sc.Start) || w[1].After(sc.End) {
+					what := "must lie"
+					if p.kind == kSpans {
+						what = fmt.Sprintf("pair %d %s must lie", k+1, fmtSpan(w))
+					}
+					c.addAt(c.line(p.path(), "scenario.start", "scenario.end"), p.path(), formatValue(p.kind, p.ref(sc)),
+						what+" within the run, from scenario.start ("+fmtDate(sc.Start)+") to scenario.end ("+fmtDate(sc.End)+")")
+					break
+				}
+			}
+		}
+	}
+}
+
 // cross checks the rules that tie several keys together.
 func (c *checker) cross(sc *sim.Scenario) {
 	cp := &sc.Consumers
@@ -92,15 +125,37 @@ func (c *checker) cross(sc *sim.Scenario) {
 			fmt.Sprintf("must be below population.consumers (%d) in config mode", sc.Population.Consumers))
 	}
 
+	// A Beta(mean, sd) draw needs sd^2 < mean*(1-mean); sd = 0 is homogeneous
+	// (every draw is the mean), the only choice when the mean is 0 or 1.
 	beta := func(sdKey, meanKey string, sd, mean float64) {
-		if sd > 0 && mean > 0 && mean < 1 && sd*sd >= mean*(1-mean) {
-			c.addAt(c.firstLine(sdKey, meanKey), sdKey, fmtFloat(sd),
-				fmt.Sprintf("must be below sqrt(mean*(1-mean)) = %.4g for a Beta distribution with %s = %s (0: homogeneous)",
-					math.Sqrt(mean*(1-mean)), meanKey, fmtFloat(mean)))
+		if !(sd > 0 && mean >= 0 && mean <= 1 && !(sd*sd < mean*(1-mean))) {
+			return
 		}
+		msg := fmt.Sprintf("must be below sqrt(mean*(1-mean)) = %.4g for a Beta distribution with %s = %s (0: homogeneous)",
+			math.Sqrt(mean*(1-mean)), meanKey, fmtFloat(mean))
+		if mean*(1-mean) == 0 {
+			msg = fmt.Sprintf("must be 0 (homogeneous) when %s = %s: a Beta distribution with that mean has no spread", meanKey, fmtFloat(mean))
+		}
+		c.addAt(c.firstLine(sdKey, meanKey), sdKey, fmtFloat(sd), msg)
 	}
 	beta("trust.sd", "trust.mean", cp.TrustSD, cp.TrustMean)
 	beta("churn.delta_sd", "churn.delta_mean", cp.DeltaSD, cp.DeltaMean)
+	beta("merchants.dep_sd", "merchants.dep_mean", sc.Merchants.DepSD, sc.Merchants.DepMean)
+	beta("staff.q_sd", "staff.q_bar", sc.Staff.QSD, sc.Staff.QBar)
+	beta("couriers.pi0_sd", "couriers.pi_bar0", sc.Couriers.Pi0SD, sc.Couriers.PiBar0)
+
+	// Y0, a working courier's baseline net income, scales Ystar and s_Y.
+	// omega_K = u_k0*pi_bar0*population.real_couriers*k/P0 <= 1 (MODEL.md T24)
+	// is not checked here: the baseline parcels P0 come from the model's
+	// baseline orders, so the run checks it at start-up (agents.OmegaK).
+	if kp := &sc.Couriers; c.valid(sc, "couriers.r_p", "couriers.u_k0", "couriers.k", "couriers.k_c") {
+		if y0 := kp.Y0(); !(y0 > 0) || math.IsInf(y0, 0) {
+			c.addAt(c.firstLine("couriers.r_p", "couriers.u_k0", "couriers.k", "couriers.k_c"),
+				"couriers Y0 = r_p*u_k0*k - k_c", fmt.Sprintf("%s*%s*%s - %s = %.6g", fmtFloat(kp.RP), fmtFloat(kp.UK0),
+					fmtFloat(kp.K), fmtFloat(kp.KC), y0),
+				"must be > 0 and finite: the baseline net daily income of a working courier (KRW)")
+		}
+	}
 
 	if r := cp.R0 * (1 + cp.CChi); !(r <= 1) {
 		c.addAt(c.firstLine("trust.r0", "trust.c_chi"), "trust.r0 * (1 + trust.c_chi)",
@@ -189,4 +244,47 @@ func (c *checker) events(sc *sim.Scenario) {
 			}
 		}
 	}
+}
+
+// valid reports whether every parameter at paths holds a valid value on its own.
+func (c *checker) valid(sc *sim.Scenario, paths ...string) bool {
+	for _, path := range paths {
+		p := params[path]
+		if checkValue(p.kind, p.b, p.choices, p.ref(sc)) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// agentRules is a backstop: the rules of the agents' own validators are
+// spelt out in the spec table and in cross, whose messages name the file,
+// line and key. Should an agent validator ever reject what those accepted
+// (a rule added in agents but not here), the scenario is still rejected,
+// on the table's line, so that no run starts with invalid parameters.
+func (c *checker) agentRules(sc *sim.Scenario) {
+	for _, r := range []struct {
+		table, fn string
+		err       error
+	}{
+		{"merchants", "MerchantParams.Validate", sc.Merchants.Validate()},
+		{"staff", "StaffParams.Check", sc.Staff.Check()},
+		{"couriers", "CourierParams.Validate", sc.Couriers.Validate()},
+	} {
+		if r.err == nil || c.reported(r.table) {
+			continue
+		}
+		c.add(r.table, "", "rejected by agents."+r.fn+" (configs lacks this rule; please report): "+
+			strings.ReplaceAll(r.err.Error(), "\n", "; "))
+	}
+}
+
+// reported reports whether a problem was already found in table.
+func (c *checker) reported(table string) bool {
+	for _, p := range c.probs {
+		if strings.HasPrefix(p.Key, table+".") || strings.HasPrefix(p.Key, table+" ") {
+			return true
+		}
+	}
+	return false
 }

@@ -38,6 +38,10 @@ func describe(k kind, b bounds, choices []string, n int) string {
 		return fmt.Sprintf("an array of %d numbers, each %s", n, b)
 	case kTexts:
 		return fmt.Sprintf("an array of %d non-empty strings", n)
+	case kSpan:
+		return "a pair of dates [from, to] like [2025-10-01, 2025-11-28]"
+	case kSpans:
+		return fmt.Sprintf("a list of at most %s date pairs [from, to] like [[2025-12-01, 2026-01-15]]", fmtFloat(b.hi))
 	}
 	return "?"
 }
@@ -112,6 +116,54 @@ func decodeValue(k kind, b bounds, choices []string, ptr, raw any) string {
 			}
 		}
 		copy(dst, vals)
+	case kSpan:
+		v, ok := asSpan(raw)
+		if !ok {
+			return bad
+		}
+		*ptr.(*[2]time.Time) = v
+	case kSpans:
+		arr, ok := raw.([]any)
+		if !ok {
+			return bad
+		}
+		var vals [][2]time.Time // nil when empty
+		for _, x := range arr {
+			v, ok := asSpan(x)
+			if !ok {
+				return bad
+			}
+			vals = append(vals, v)
+		}
+		*ptr.(*[][2]time.Time) = vals
+	}
+	return ""
+}
+
+// asSpan accepts a TOML array of two dates.
+func asSpan(raw any) ([2]time.Time, bool) {
+	var v [2]time.Time
+	arr, ok := raw.([]any)
+	if !ok || len(arr) != 2 {
+		return v, false
+	}
+	for i, x := range arr {
+		if v[i], ok = asDate(x); !ok {
+			return v, false
+		}
+	}
+	return v, true
+}
+
+// checkSpan checks one date range: two calendar dates, from <= to.
+func checkSpan(v [2]time.Time) string {
+	for _, t := range v {
+		if msg := checkValue(kDate, bounds{}, nil, &t); msg != "" {
+			return "each date " + strings.TrimPrefix(msg, "must be ")
+		}
+	}
+	if v[0].After(v[1]) {
+		return "from (" + fmtDate(v[0]) + ") must not be after to (" + fmtDate(v[1]) + ")"
 	}
 	return ""
 }
@@ -160,6 +212,18 @@ func checkValue(k kind, b bounds, choices []string, ptr any) string {
 				return "every element must be a non-empty string"
 			}
 		}
+	case kSpan:
+		return checkSpan(*ptr.(*[2]time.Time))
+	case kSpans:
+		v := *ptr.(*[][2]time.Time)
+		if !b.has(float64(len(v))) {
+			return fmt.Sprintf("must hold at most %s date pairs; it holds %d", fmtFloat(b.hi), len(v))
+		}
+		for i, w := range v {
+			if msg := checkSpan(w); msg != "" {
+				return fmt.Sprintf("pair %d: %s", i+1, msg)
+			}
+		}
 	}
 	return ""
 }
@@ -195,9 +259,19 @@ func formatValue(k kind, ptr any) string {
 			parts = append(parts, quote(v))
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
+	case kSpan:
+		return fmtSpan(*ptr.(*[2]time.Time))
+	case kSpans:
+		var parts []string
+		for _, w := range *ptr.(*[][2]time.Time) {
+			parts = append(parts, fmtSpan(w))
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
 	}
 	return ""
 }
+
+func fmtSpan(v [2]time.Time) string { return "[" + fmtDate(v[0]) + ", " + fmtDate(v[1]) + "]" }
 
 func listLen(ptr any) int {
 	switch p := ptr.(type) {

@@ -177,8 +177,11 @@ func (e *Engine) economy(t int) {
 	col(mPlatformCash, e.ledger.bal[acPlat])
 	col(mFCF, e.ledger.bal[acPlat]-e.cashPrev)
 	e.cashPrev = e.ledger.bal[acPlat]
-	for w := range e.vtoWindows {
-		e.dva[w][t] = e.staff.DVA(w, b.wF)
+	if date := e.cal.date(t); date.Day() == 1 && date.Month() == e.sc.Disclosure.Month() && date.Year() == e.sc.Disclosure.Year() {
+		e.couriers.MarkCohort(cohortRef)
+	}
+	if t == e.cal.days-1 || e.cal.month[t+1] != e.cal.month[t] {
+		e.snapshot(t)
 	}
 }
 

@@ -58,7 +58,8 @@ type Engine struct {
 	cashPrev, pledged, liability               float64
 	revHist                                    []float64
 	vtoWindows                                 []agents.VTOWindow
-	dva                                        [][]float64 // [window][day], real units
+	dist                                       [][]float64 // [distribution metric][month]
+	scratch                                    []float64
 	merchWeightPass, merchStepPass, rosterPass func(int)
 	staffStepPass, workPass, settlePass        func(int)
 
@@ -106,8 +107,12 @@ func newEngine(w *World, twin bool, workers int) (*Engine, error) {
 	e.revHist = make([]float64, w.cal.days)
 	for _, v := range sc.Windows.VTO {
 		e.vtoWindows = append(e.vtoWindows, agents.VTOWindow{From: w.cal.day(v[0]), To: w.cal.day(v[1])})
-		e.dva = append(e.dva, make([]float64, w.cal.days))
 	}
+	nm := int(w.cal.month[w.cal.days-1]) + 1
+	for range distMetrics(len(e.vtoWindows)) {
+		e.dist = append(e.dist, make([]float64, nm))
+	}
+	e.scratch = make([]float64, 0, max(e.merchants.Len(), e.couriers.Len()))
 	e.merchWeightPass, e.merchStepPass, e.rosterPass = e.merchWeights, e.merchStep, e.roster
 	e.staffStepPass, e.workPass, e.settlePass = e.staffStep, e.courierWork, e.courierSettle
 	return e, nil

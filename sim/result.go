@@ -26,14 +26,15 @@ func (t *Table) Col(metric string) []float64 {
 // Mondays; monthly and quarterly dates are first days of months and quarters.
 type Tables struct {
 	Daily, Weekly, Monthly, Quarterly Table
+	Distributions                     Table // monthly snapshots of distributions (MODEL.md §5)
 }
 
 // TableNames names the tables of Tables in output order.
-var TableNames = []string{"daily", "weekly", "monthly", "quarterly"}
+var TableNames = []string{"daily", "weekly", "monthly", "quarterly", "distributions"}
 
 // Table returns table i of TableNames.
 func (t *Tables) Table(i int) *Table {
-	return [...]*Table{&t.Daily, &t.Weekly, &t.Monthly, &t.Quarterly}[i]
+	return [...]*Table{&t.Daily, &t.Weekly, &t.Monthly, &t.Quarterly, &t.Distributions}[i]
 }
 
 // Result is one replicate: the shock run and its no-breach twin, on the same

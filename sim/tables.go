@@ -55,6 +55,7 @@ func (e *Engine) Tables() Tables {
 		}
 	}
 	out.Quarterly = e.quarterly()
+	out.Distributions = e.distributions()
 	for k := range nm {
 		mv[0][k] = e.wC * float64(mau[k])
 		mv[1][k] = math.NaN()

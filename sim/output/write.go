@@ -64,7 +64,7 @@ type Manifest struct {
 }
 
 // Files written by Write, in manifest order; manifest.json comes last.
-var Files = []string{"daily.csv", "weekly.csv", "monthly.csv", "quarterly.csv", "summary.csv", "manifest.json"}
+var Files = []string{"daily.csv", "weekly.csv", "monthly.csv", "quarterly.csv", "policy.csv", "summary.csv", "manifest.json"}
 
 // Version returns ripple's version: the VCS revision the binary was built
 // from (with "-modified" for a dirty tree), the module version, or "devel".
@@ -93,9 +93,10 @@ func Version() string {
 	return "devel"
 }
 
-// Write writes the results of a batch into dir: daily.csv, weekly.csv and
-// monthly.csv (tidy long form, with the shock, twin and effect of every
-// replicate), summary.csv (across replicates) and manifest.json.
+// Write writes the results of a batch into dir: daily.csv, weekly.csv,
+// monthly.csv and quarterly.csv (tidy long form, with the shock, twin and
+// effect of every replicate), policy.csv (cumulative effects by group, see
+// Policy), summary.csv (across replicates) and manifest.json.
 //
 // The files are written into a temporary directory next to dir, which then
 // replaces dir. On error nothing is left behind and an existing dir is
@@ -127,7 +128,10 @@ func Write(dir string, run Run, results []sim.Result) (err error) {
 	for ti := range sim.TableNames {
 		writers = append(writers, func(w io.Writer) error { return writeLong(w, ti, &run, results) })
 	}
-	writers = append(writers, func(w io.Writer) error { return writeSummary(w, &sum) })
+	policy := Policy(results)
+	writers = append(writers,
+		func(w io.Writer) error { return writePolicy(w, &run, policy) },
+		func(w io.Writer) error { return writeSummary(w, &sum) })
 	m := newManifest(&run)
 	for i, write := range writers {
 		f, err := writeFile(tmp, Files[i], write)
