@@ -116,7 +116,9 @@ func NewConsumers(n int, p ConsumerParams, u0 [Rivals]float64, key rng.Key) *Con
 		c.Tau[i] = c.TauS[i]
 	}
 
-	// Status from each agent's stationary law at baseline rates (M5 init).
+	// Status and membership from each agent's stationary law at baseline
+	// rates (M5 init).
+	c.SW0 = p.PWOW / (1 - p.PWOW) * (p.HW0 + p.H0)
 	st := key.Day(rng.InitStatus, -1)
 	ph := hazardP(p.H0)
 	var w [Rivals]float64
@@ -132,7 +134,7 @@ func NewConsumers(n int, p ConsumerParams, u0 [Rivals]float64, key rng.Key) *Con
 		switch {
 		case u < pA:
 			c.Status[i] = Active
-			if st.U(e, 1) < p.PWOW {
+			if st.U(e, 1) < c.wowShare(i) {
 				c.Flags[i] |= FlagWOW
 			}
 		case u < pA*(1+rc):
@@ -143,7 +145,6 @@ func NewConsumers(n int, p ConsumerParams, u0 [Rivals]float64, key rng.Key) *Con
 		c.Dest[i] = uint8(rng.Categorical(w[:], st.U(e, 2)))
 		c.DemandBase += c.Lambda[i] * pA
 	}
-	c.SW0 = p.PWOW / (1 - p.PWOW) * (p.HW0 + p.H0)
 
 	// u_f so that the mean basket share at baseline trust is sigma_bar0 (M5a).
 	sumW := w[0] + w[1] + w[2]
@@ -169,7 +170,8 @@ func NewConsumers(n int, p ConsumerParams, u0 [Rivals]float64, key rng.Key) *Con
 	// members join and cancel; each agent starts at its current target.
 	for i := range n {
 		s1, s0 := c.sstar(c.UF, c.TauS[i], true, 0, sumW), c.sstar(c.UF, c.TauS[i], false, 0, sumW)
-		c.Sigma0[i] = p.PWOW*s1 + (1-p.PWOW)*s0
+		pw := c.wowShare(i)
+		c.Sigma0[i] = pw*s1 + (1-pw)*s0
 		c.Sigma[i] = s0
 		if c.Flags[i]&FlagWOW != 0 {
 			c.Sigma[i] = s1
@@ -178,6 +180,15 @@ func NewConsumers(n int, p ConsumerParams, u0 [Rivals]float64, key rng.Key) *Con
 		c.SStar[i] = c.Sigma[i]
 	}
 	return c
+}
+
+// wowShare is consumer i's stationary membership probability while Active at
+// baseline: daily join probability over join plus leave (cancel or churn).
+// It is p_WOW when Phi(delta/s_th) = 1 and a little lower otherwise.
+func (c *Consumers) wowShare(i int) float64 {
+	join := hazardP(c.SW0 * c.PhiD0[i])
+	leave := hazardP(c.P.HW0 + c.P.H0)
+	return ratio(join, join+leave)
 }
 
 func ratio(a, b float64) float64 {

@@ -28,7 +28,15 @@ func (w *World) newEcosystem() error {
 	b.wM = pop.RealMerchants / float64(pop.Merchants)
 	b.wF = pop.RealStaff / float64(pop.Staff)
 	b.wK = pop.RealCouriers / float64(pop.Couriers)
-	b.q0 = b.wC * w.consumers.DemandBase
+	// Baseline orders: the expected orders of the initial state (s = 1, g = 1),
+	// so that this replicate's economy starts in balance with its own consumers.
+	c := w.consumers
+	for i, st := range c.Status {
+		if st == agents.Active {
+			b.q0 += c.Lambda[i] * c.Sigma[i] / c.Sigma0[i]
+		}
+	}
+	b.q0 *= b.wC
 	b.q3 = sc.Merchants.Share3P(1) * b.q0
 	b.q1P = b.q0 - b.q3
 

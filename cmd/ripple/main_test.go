@@ -147,7 +147,7 @@ func TestRunTiny(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 	}
-	for _, want := range []string{"Oct 2025", "Mar 2026", "MAU shock", "effect on orders", "Wrote daily.csv"} {
+	for _, want := range []string{"Oct 2025", "Mar 2026", "MAU shock", "effect on orders", "  platform   Q4 2025 revenue vs twin", "Wrote daily.csv"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout)
 		}

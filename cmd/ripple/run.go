@@ -27,10 +27,12 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	h := help{
 		usage: "ripple run [flags]",
 		about: `Runs replicates of a scenario, each a shock run and its no-breach twin on the
-same random numbers, and writes daily.csv, weekly.csv, monthly.csv (tidy long
-format with shock, twin and effect = shock - twin), summary.csv (mean, se and
-quantiles across replicates) and manifest.json into the output directory, which
-is replaced atomically. Prints a monthly summary. Ctrl-C stops without output.`,
+same random numbers, and writes daily.csv, weekly.csv, monthly.csv, quarterly.csv,
+distributions.csv (tidy long format with shock, twin and effect = shock - twin),
+policy.csv (cumulative effects by group), summary.csv (mean, se and quantiles
+across replicates) and manifest.json into the output directory, which is
+replaced atomically. Prints a monthly summary and a line per group of agents.
+Ctrl-C stops without output.`,
 		example: "ripple run -preset " + defaultPreset + " -replicates 16 -seed 7 -out runs/case",
 	}
 	file := fs.String("scenario", "", "read the scenario from TOML `FILE` (default: the embedded preset "+defaultPreset+")")
@@ -111,7 +113,7 @@ is replaced atomically. Prints a monthly summary. Ctrl-C stops without output.`,
 	if err := output.Write(*out, run, results); err != nil {
 		return fail(stderr, "ripple run", err)
 	}
-	printSummary(stdout, sc, *seed, output.Summarize(results))
+	printSummary(stdout, sc, *seed, results)
 	fmt.Fprintf(stdout, "\nWrote %s to %s/ in %s.\n", strings.Join(output.Files, ", "), strings.TrimSuffix(*out, "/"), seconds(wall))
 	return 0
 }

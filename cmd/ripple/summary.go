@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -14,16 +15,23 @@ import (
 // The console summary shows the months around the disclosure.
 var summaryFrom, summaryTo = sim.Date(2025, 10, 1), sim.Date(2026, 3, 1)
 
-// printSummary prints mean MAU of shock and twin by month, and the effect on
-// monthly orders and on Active consumers at month end with 95 % intervals.
-func printSummary(w io.Writer, sc sim.Scenario, seed uint64, s output.Summary) {
+// printSummary prints mean MAU of shock and twin by month, the effect on
+// monthly orders and on Active consumers at month end with 95 % intervals,
+// and a line per group of agents.
+func printSummary(w io.Writer, sc sim.Scenario, seed uint64, results []sim.Result) {
+	s := output.Summarize(results)
 	n := 0
 	if st := s.Monthly.Series(output.Shock, "mau"); len(st) > 0 {
 		n = st[0].N
 	}
 	fmt.Fprintf(w, "%s: %s (seed %d), %d consumer agents for %s app users\n\n",
 		sc.Name, plural(n, "replicate"), seed, sc.Population.Consumers, millions(sc.Population.RealConsumers))
+	printMonths(w, s)
+	printGroups(w, results, s)
+}
 
+// printMonths prints the monthly table.
+func printMonths(w io.Writer, s output.Summary) {
 	mauS, momS := s.Monthly.Series(output.Shock, "mau"), s.Monthly.Series(output.Shock, "mau_mom")
 	mauT, momT := s.Monthly.Series(output.Twin, "mau"), s.Monthly.Series(output.Twin, "mau_mom")
 	orders := s.Monthly.Series(output.Effect, "orders")
@@ -91,4 +99,144 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// window is a closed range of days.
+type window struct {
+	name     string
+	from, to time.Time
+}
+
+func month(y int, m time.Month) window {
+	from := sim.Date(y, m, 1)
+	return window{from.Format("Jan 2006"), from, from.AddDate(0, 1, -1)}
+}
+
+// Windows of the group lines.
+var (
+	nov25, dec25, jan26 = month(2025, 11), month(2025, 12), month(2026, 1)
+	q4y25               = window{"Q4 2025", sim.Date(2025, 10, 1), sim.Date(2025, 12, 31)}
+)
+
+// days returns the number of days in w.
+func (w window) days() int { return int(w.to.Sub(w.from).Hours()/24) + 1 }
+
+// sum returns the per-replicate sums of daily metrics over w, or ok false
+// unless the run covers all of w.
+func sum(results []sim.Result, w window, metrics ...string) (output.Window, bool) {
+	s, ok := output.SumDaily(results, w.from, w.to, metrics...)
+	return s, ok && s.Days == w.days()
+}
+
+// daily returns variant v's per-replicate daily means over a window.
+func daily(s output.Window, v output.Variant) []float64 {
+	xs := make([]float64, len(s.Sums[v]))
+	for i, x := range s.Sums[v] {
+		xs[i] = x / float64(s.Days)
+	}
+	return xs
+}
+
+// change describes the per-replicate relative change a/b - 1.
+func change(a, b []float64) output.Stat {
+	xs := make([]float64, len(a))
+	for i := range a {
+		xs[i] = math.NaN()
+		if b[i] != 0 {
+			xs[i] = a[i]/b[i] - 1
+		}
+	}
+	return output.Describe(xs)
+}
+
+// ci formats st.Mean*scale with its 95 % interval, e.g. "-1.2 [-1.5, -0.9]",
+// or "n/a".
+func ci(st output.Stat, scale float64, format string) string {
+	if st.N == 0 || math.IsNaN(st.Mean) {
+		return "n/a"
+	}
+	s := fmt.Sprintf(format, st.Mean*scale)
+	if !math.IsNaN(st.Lo) {
+		s += fmt.Sprintf(" ["+format+", "+format+"]", st.Lo*scale, st.Hi*scale)
+	}
+	return s
+}
+
+// printGroups prints a line per group of agents: the breach's effect on
+// merchants, couriers, FC staff and the platform. Statements whose metrics
+// the run lacks are left out, and so are lines with none.
+func printGroups(w io.Writer, results []sim.Result, s output.Summary) {
+	if len(results) == 0 || len(results[0].Shock.Daily.Dates) == 0 {
+		return
+	}
+	dates := results[0].Shock.Daily.Dates
+	horizon := window{"run", dates[0], dates[len(dates)-1]}
+	policy := map[string]output.Stat{}
+	for _, r := range output.Policy(results) {
+		policy[r.Group+"."+r.Name] = r.Stat
+	}
+	var lines [][2]string
+	add := func(group string, parts ...string) {
+		var ps []string
+		for _, p := range parts {
+			if p != "" {
+				ps = append(ps, p)
+			}
+		}
+		if len(ps) > 0 {
+			lines = append(lines, [2]string{group, strings.Join(ps, "; ")})
+		}
+	}
+	effect := func(key, what string, scale float64, format, unit string) string {
+		if st, ok := policy[key]; ok {
+			return what + " " + ci(st, scale, format) + " " + unit
+		}
+		return ""
+	}
+
+	var sales string
+	if x, ok := sum(results, jan26, "merchant_sales"); ok {
+		sales = "daily sales " + jan26.name + " vs twin " + ci(change(daily(x, output.Shock), daily(x, output.Twin)), 100, "%+.1f") + " %"
+	}
+	add("merchants", sales, effect("merchants.exits", "exits effect", 1, "%+.0f", "merchants"))
+
+	var income string
+	if jan, ok := sum(results, jan26, "courier_income_mean"); ok {
+		if nov, ok := sum(results, nov25, "courier_income_mean"); ok {
+			income = "mean income " + jan26.name + " vs " + nov25.name + " (shock) " +
+				ci(change(daily(jan, output.Shock), daily(nov, output.Shock)), 100, "%+.1f") + " %"
+		}
+	}
+	add("couriers", income, effect("couriers.gross_pay", "gross pay effect", 1e-9, "%+.2f", "KRW bn"))
+
+	var shifts, offer, dva string
+	if x, ok := sum(results, horizon, "fc_vto_shifts"); ok {
+		shifts = "VTO shifts effect " + ci(x.Stat(output.Effect), 1, "%+.0f") + " person-shifts"
+	}
+	if x, ok := sum(results, dec25, "vto_offer"); ok {
+		offer = fmt.Sprintf("mean VTO offer rate %s %s %% (twin %s %%)", dec25.name,
+			ci(output.Describe(daily(x, output.Shock)), 100, "%.1f"), ci(output.Describe(daily(x, output.Twin)), 100, "%.1f"))
+	}
+	if st := s.Distributions.Series(output.Shock, "dva_1"); len(st) > 0 {
+		dva = "distinct VTO acceptors, first window " + ci(st[len(st)-1], 1, "%.0f") + " persons"
+	}
+	add("FC staff", shifts, offer, dva)
+
+	var revenue, profit string
+	if x, ok := sum(results, q4y25, "revenue"); ok {
+		revenue = q4y25.name + " revenue vs twin " + ci(change(x.Sums[output.Shock], x.Sums[output.Twin]), 100, "%+.2f") + " %"
+	}
+	if x, ok := sum(results, q4y25, "net_profit"); ok {
+		profit = fmt.Sprintf("%s net profit %s KRW bn (twin %s)", q4y25.name,
+			ci(x.Stat(output.Shock), 1e-9, "%+.1f"), ci(x.Stat(output.Twin), 1e-9, "%+.1f"))
+	}
+	add("platform", revenue, profit)
+
+	if len(lines) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nBy group (mean over replicates [95% CI]; effect = shock - twin, summed over the run; more in policy.csv):")
+	for _, l := range lines {
+		fmt.Fprintf(w, "  %-10s %s\n", l[0], l[1])
+	}
 }

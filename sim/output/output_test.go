@@ -114,6 +114,7 @@ func TestHeaders(t *testing.T) {
 		{"daily.csv", "scenario,lever_set,replicate,variant,date,metric,value\n"},
 		{"weekly.csv", "scenario,lever_set,replicate,variant,date,metric,value\n"},
 		{"monthly.csv", "scenario,lever_set,replicate,variant,date,metric,value\n"},
+		{"policy.csv", "scenario,lever_set,group,metric,unit,n,mean,se,ci_lo,ci_hi,p5,p50,p95\n"},
 		{"summary.csv", "table,variant,date,metric,n,mean,se,p5,p50,p95\n"},
 	} {
 		b, err := os.ReadFile(filepath.Join(dir, tc.give))

@@ -69,8 +69,8 @@ func Policy(results []sim.Result) []PolicyRow {
 			continue
 		}
 		xs := slices.Clone(w.Sums[Effect])
-		for i := range xs {
-			xs[i] *= pm.Sign
+		for i, x := range xs {
+			xs[i] = pm.Sign*x + 0 // + 0 turns −0 into 0
 		}
 		rows = append(rows, PolicyRow{pm, Describe(xs)})
 	}

@@ -81,12 +81,12 @@ func (t TableSummary) Series(v Variant, metric string) []Stat {
 
 // Summary describes a batch across replicates, per table.
 type Summary struct {
-	Daily, Weekly, Monthly, Quarterly TableSummary
+	Daily, Weekly, Monthly, Quarterly, Distributions TableSummary
 }
 
 // tables lists the summaries in sim.TableNames order.
 func (s *Summary) tables() []*TableSummary {
-	return []*TableSummary{&s.Daily, &s.Weekly, &s.Monthly, &s.Quarterly}
+	return []*TableSummary{&s.Daily, &s.Weekly, &s.Monthly, &s.Quarterly, &s.Distributions}
 }
 
 // Summarize describes every table, variant, date and metric across

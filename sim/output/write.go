@@ -63,8 +63,15 @@ type Manifest struct {
 	ScenarioTOML string  `json:"scenario_toml"`
 }
 
-// Files written by Write, in manifest order; manifest.json comes last.
-var Files = []string{"daily.csv", "weekly.csv", "monthly.csv", "quarterly.csv", "policy.csv", "summary.csv", "manifest.json"}
+// Files written by Write, in manifest order: a CSV per sim.TableNames, then
+// policy.csv, summary.csv and, last, manifest.json.
+var Files = func() []string {
+	var fs []string
+	for _, name := range sim.TableNames {
+		fs = append(fs, name+".csv")
+	}
+	return append(fs, "policy.csv", "summary.csv", "manifest.json")
+}()
 
 // Version returns ripple's version: the VCS revision the binary was built
 // from (with "-modified" for a dirty tree), the module version, or "devel".
@@ -93,10 +100,10 @@ func Version() string {
 	return "devel"
 }
 
-// Write writes the results of a batch into dir: daily.csv, weekly.csv,
-// monthly.csv and quarterly.csv (tidy long form, with the shock, twin and
-// effect of every replicate), policy.csv (cumulative effects by group, see
-// Policy), summary.csv (across replicates) and manifest.json.
+// Write writes the results of a batch into dir (see Files): a CSV per table
+// (daily.csv, weekly.csv, ...; tidy long form, with the shock, twin and effect
+// of every replicate), policy.csv (cumulative effects by group, see Policy),
+// summary.csv (across replicates) and manifest.json.
 //
 // The files are written into a temporary directory next to dir, which then
 // replaces dir. On error nothing is left behind and an existing dir is
