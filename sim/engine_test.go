@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"runtime"
 	"testing"
@@ -68,6 +69,9 @@ func TestInvariants(t *testing.T) {
 				}
 				if day < d0 && e.u != 0 {
 					t.Fatalf("day %d before D0: U = %v", day, e.u)
+				}
+				if err := economyInvariants(e, day); err != nil {
+					t.Fatalf("day %d: %v", day, err)
 				}
 			}
 			if e.tot.Aware == 0 || e.daily[mChurns][d0+1] == 0 {
@@ -277,4 +281,57 @@ func TestMetricNames(t *testing.T) {
 	if len(DailyMetrics) != numDaily {
 		t.Fatalf("%d daily metric names for %d columns", len(DailyMetrics), numDaily)
 	}
+}
+
+// economyInvariants checks T2-T5 on day t: order split, parcel and courier
+// balances, the ledger, pay and voucher identities, merchant stock.
+func economyInvariants(e *Engine, t int) error {
+	col := func(m int) float64 { return e.daily[m][t] }
+	prev := func(m int) float64 {
+		if t == 0 {
+			return 0
+		}
+		return e.daily[m][t-1]
+	}
+	rel := func(a, b float64) float64 { return math.Abs(a-b) / math.Max(1, math.Max(math.Abs(a), math.Abs(b))) }
+	b := &e.base
+	// T2: Q1P + sum_j w_M*dem_j = Q, and the 3P share is allocated in full.
+	if d := rel(col(mOrders1P)+b.wM*e.mTot.Demand, col(mOrders)); d > 1e-12 {
+		return fmt.Errorf("T2: Q1P + 3P demand differs from Q by %g", d)
+	}
+	if e.mDay.SumWt > 0 {
+		if d := rel(b.wM*e.mTot.Demand, e.mDay.Q3); d > 1e-12 {
+			return fmt.Errorf("T2: allocated 3P demand differs from Q3 by %g", d)
+		}
+	}
+	if e.mTot.Sold > e.mTot.Demand*(1+1e-12) || rel(e.mTot.Sold+e.mTot.Lost, e.mTot.Demand) > 1e-12 {
+		return fmt.Errorf("T2: sold %v lost %v demand %v", e.mTot.Sold, e.mTot.Lost, e.mTot.Demand)
+	}
+	// T3: parcel balances at the FC and the couriers; q <= K.
+	if d := rel(col(mParcelsCreated)+prev(mFCBacklog), col(mParcelsProc)+col(mFCBacklog)); d > 1e-12 {
+		return fmt.Errorf("T3: FC parcels do not balance (%g)", d)
+	}
+	if d := rel(e.market.OmegaK*col(mParcelsProc)+prev(mCourierBacklog), col(mParcelsDelivered)+col(mCourierBacklog)); d > 1e-12 {
+		return fmt.Errorf("T3: courier parcels do not balance (%g)", d)
+	}
+	if col(mParcelsPerCourier) > e.sc.Couriers.K {
+		return fmt.Errorf("T3: q = %v > K", col(mParcelsPerCourier))
+	}
+	// T4: the ledger balances; pay, vouchers and fines follow their rules.
+	if x := e.ledger.imbalance(); x > 1e-9 {
+		return fmt.Errorf("T4: ledger imbalance %g of the flows", x)
+	}
+	if d := rel(col(mCourierGross), e.sc.Couriers.RP*col(mParcelsDelivered)); d > 1e-12 {
+		return fmt.Errorf("T4: courier gross pay differs from r_p*P_del by %g", d)
+	}
+	if e.sc.Levers.VoucherPnL == OnRedemption {
+		if d := rel(col(mVoucherExpense), col(mCoreRedeemed)+col(mNCRedeemed)); d > 1e-12 {
+			return fmt.Errorf("T4: voucher expense differs from the redeemed face value by %g", d)
+		}
+	}
+	if f := col(mFines); f > 0 && f > 0.03*e.rev365(t)*(1+1e-12) {
+		return fmt.Errorf("T4: fine %v above 3 %% of trailing revenue", f)
+	}
+	// T5 and the other merchant invariants.
+	return e.merchants.Check()
 }
