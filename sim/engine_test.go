@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/ripple-sim/ripple/agents"
@@ -334,4 +335,14 @@ func economyInvariants(e *Engine, t int) error {
 	}
 	// T5 and the other merchant invariants.
 	return e.merchants.Check()
+}
+
+// TestCourierShareRejected checks T24's omega_K <= 1: too many couriers for the
+// baseline parcels is an error at start-up.
+func TestCourierShareRejected(t *testing.T) {
+	sc := shockScenario(2000)
+	sc.Population.RealCouriers *= 2
+	if _, err := NewWorld(sc, 1, 0); err == nil || !strings.Contains(err.Error(), "omega_K") {
+		t.Fatalf("err = %v, want an omega_K error", err)
+	}
 }

@@ -16,7 +16,7 @@ var DailyMetrics = []string{
 	"wow_members", "wow_cancellations",
 	"rival_consumers_1", "rival_consumers_2", "rival_consumers_3",
 	"rival_gmv_1", "rival_gmv_2", "rival_gmv_3",
-	"vouchers_core_redeemed", "vouchers_noncore_redeemed", "vouchers_forfeited",
+	"vouchers_redeemed", "vouchers_core_redeemed", "vouchers_noncore_redeemed", "vouchers_forfeited",
 	"regulator_state", "suspension_new", "suspension_all",
 	"orders_1p", "orders_3p",
 	"merchants_alive", "merchant_exits", "merchant_sales", "lost_sales", "spoiled_units", "spoiled_value",
@@ -58,6 +58,7 @@ const (
 	mRivalGMV // rival_gmv_1..3
 	_
 	_
+	mRedeemed
 	mCoreRedeemed
 	mNCRedeemed
 	mForfeit
@@ -140,6 +141,7 @@ func (e *Engine) record(t int) {
 		gmv := e.sc.Consumers.AOV * d.Season * (p.RivalBasket*d.Softmax[r] + p.RivalLeft[r])
 		col(mRivalGMV+r, w*gmv)
 	}
+	col(mRedeemed, w*(p.CoreRedeemed+p.NCRedeemed))
 	col(mCoreRedeemed, w*p.CoreRedeemed)
 	col(mNCRedeemed, w*p.NCRedeemed)
 	col(mForfeit, w*p.Forfeit)

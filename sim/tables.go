@@ -34,7 +34,9 @@ func (e *Engine) Tables() Tables {
 
 	// Monthly: MAU (distinct visitors in the calendar month), its change, and flow sums.
 	nm := int(e.cal.month[days-1]) + 1
-	flows := []int{mOrders, mGMV, mChurns, mDeletions, mReturns, mWOWCancel}
+	flows := []int{mOrders, mGMV, mChurns, mDeletions, mReturns, mWOWCancel,
+		mMerchSales, mMerchExits, mSpoiledValue, mFCVTOHours, mFCWages, mCourierGross,
+		mRevenue, mNetProfit, mFCF}
 	names := []string{"mau", "mau_mom", "active_end"}
 	for _, f := range flows {
 		names = append(names, DailyMetrics[f])
@@ -71,7 +73,8 @@ func (e *Engine) Tables() Tables {
 func (e *Engine) quarterly() Table {
 	days := e.cal.days
 	nq := int(e.cal.quarter[days-1]) + 1
-	flows := []int{mOrders, mGMV, mWOWCancel}
+	flows := []int{mOrders, mGMV, mWOWCancel, mRevenue, mRevenue1P, mFees, mMembership,
+		mNetProfit, mFCF}
 	t := Table{Metrics: []string{"purchasers"}, Dates: make([]time.Time, nq)}
 	for _, f := range flows {
 		t.Metrics = append(t.Metrics, DailyMetrics[f])

@@ -132,6 +132,12 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, strings.TrimSpace(err.Error()))
 		return 1
 	}
+	// Rules that need the initial population, such as the couriers' share of
+	// baseline parcels (omega_K <= 1), are checked by building replicate 0.
+	if _, err := sim.NewWorld(sc, 1, 0); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", file, err)
+		return 1
+	}
 	fmt.Fprintf(stdout, "%s: ok (%d events, %d consumers)\n", file, len(sc.Events), sc.Population.Consumers)
 	return 0
 }
