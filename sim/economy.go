@@ -212,9 +212,10 @@ func (e *Engine) books(t int, q1P float64, mt *agents.MerchantPartial, cf *agent
 	f.merchIn = b.wM * (mt.OwnIncome + mt.DivertValue)
 	f.merchCost = b.wM * (mt.PurchaseCost + mt.HarvestCost + mt.FixedCost)
 
-	// Vouchers: the liability is what was pledged and is not yet used or forfeited.
+	// Vouchers: the liability is what was pledged and is not yet redeemed or
+	// expired; whatever is left at expiry (forfeited wallets, eligible
+	// accounts that never claimed) is released then.
 	used := f.coreRedeemed + f.ncRedeemed
-	gone := b.wC * e.tot.Forfeit
 	if t == s.announce {
 		eligible := e.tot.BreachedHolders
 		if !s.voucher.rejoin {
@@ -223,7 +224,7 @@ func (e *Engine) books(t int, q1P float64, mt *agents.MerchantPartial, cf *agent
 		e.pledged = b.wC * float64(eligible) * (s.voucher.core + s.voucher.nonCore)
 		e.liability = e.pledged
 	} else if e.pledged > 0 {
-		e.liability = math.Max(0, e.liability-used-gone)
+		e.liability = math.Max(0, e.liability-used)
 	}
 	expired := s.vouchers.to != math.MaxInt && t >= s.vouchers.to
 	if sc.Levers.VoucherPnL == OnPledge {

@@ -176,3 +176,39 @@ func TestRealScaling(t *testing.T) {
 		}
 	}
 }
+
+// TestVoucherPnLTiming: the voucher accounting lever moves expenses between
+// days but not cash: platform cash is the same every day, the on_pledge
+// expense falls on the announcement day (the provision) and the expiry day
+// (the reversal), and over the run it is the pledged value less what was
+// still unused at expiry.
+func TestVoucherPnLTiming(t *testing.T) {
+	sc := shockScenario(5000)
+	redemption := runShock(t, sc, 0)
+	sc.Levers.VoucherPnL = OnPledge
+	pledge := runShock(t, sc, 0)
+	s := pledge.sched
+	for d := range pledge.cal.days {
+		if a, b := redemption.daily[mPlatformCash][d], pledge.daily[mPlatformCash][d]; a != b {
+			t.Fatalf("day %d: platform cash %v with on_redemption, %v with on_pledge", d, a, b)
+		}
+		if x := pledge.daily[mVoucherExpense][d]; x != 0 && d != s.announce && d != s.vouchers.to {
+			t.Errorf("day %d: on_pledge voucher expense %v outside the announcement and expiry days", d, x)
+		}
+	}
+	if pledge.pledged <= 0 || pledge.daily[mVoucherExpense][s.announce] != pledge.pledged {
+		t.Errorf("provision %v on the announcement day, pledged %v", pledge.daily[mVoucherExpense][s.announce], pledge.pledged)
+	}
+	left := pledge.daily[mVoucherLiability][s.vouchers.to-1]
+	used := 0.0
+	for d := s.vouchers.from; d < s.vouchers.to; d++ {
+		used += pledge.daily[mRedeemed][d]
+	}
+	total := sumDays(pledge.daily[mVoucherExpense], 0, pledge.cal.days)
+	if math.Abs(total-(pledge.pledged-left)) > 1e-6*pledge.pledged || left <= 0 {
+		t.Errorf("on_pledge expense over the run %.6g, want pledged %.6g less unused %.6g", total, pledge.pledged, left)
+	}
+	if math.Abs(pledge.pledged-left-used) > 1e-6*pledge.pledged {
+		t.Errorf("liability fell by %.6g, redeemed %.6g", pledge.pledged-left, used)
+	}
+}
