@@ -362,19 +362,6 @@ func (c *Couriers) Hires(d *CourierDay, f *CourierFlows, wK float64) int {
 	return StochRound(c.ExpectedHires(f, wK), d.Key.Day(rng.Quit, d.T).U(HireEntity, 0))
 }
 
-// StochRound rounds x >= 0 to floor(x) or floor(x)+1 with the expectation x,
-// inverting one uniform u: floor(x) + 1{u < x - floor(x)}. x <= 0 or NaN gives 0.
-func StochRound(x, u float64) int {
-	if !(x > 0) {
-		return 0
-	}
-	k := math.Floor(x)
-	if u < x-k {
-		k++
-	}
-	return int(k)
-}
-
 // Hire is stage 4: it activates the first k Reserve slots in index order and
 // returns how many it activated (fewer if the reserve runs out). Index order
 // makes hires deterministic; a courier who quit can be re-hired, even on the

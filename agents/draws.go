@@ -40,3 +40,16 @@ func Phi(z float64) float64 { return 0.5 * math.Erfc(-z/math.Sqrt2) }
 
 // hazardP turns a daily hazard into a probability: 1 - exp(-h).
 func hazardP(h float64) float64 { return -math.Expm1(-h) }
+
+// StochRound rounds x >= 0 to floor(x) or floor(x)+1 with the expectation x,
+// inverting one uniform u: floor(x) + 1{u < x - floor(x)}. x <= 0 or NaN gives 0.
+func StochRound(x, u float64) int {
+	if !(x > 0) {
+		return 0
+	}
+	k := math.Floor(x)
+	if u < x-k {
+		k++
+	}
+	return int(k)
+}

@@ -275,21 +275,7 @@ func (s *Staff) ExpectedHires() float64 { return float64(s.N0) * hazardP(s.P.HF0
 // Hires returns the day's hires: ExpectedHires stochastically rounded with one
 // uniform of stream VTO on day t (the same in a shock run and its twin).
 func (s *Staff) Hires(t int) int {
-	return StaffRound(s.ExpectedHires(), s.Key.Day(rng.VTO, t).U(hireEntity, 0))
-}
-
-// StaffRound rounds x >= 0 stochastically with uniform u: floor(x) + 1 with
-// probability x - floor(x), so its mean is x.
-func StaffRound(x, u float64) int {
-	if !(x > 0) {
-		return 0
-	}
-	f := math.Floor(x)
-	n := int(f)
-	if u < x-f {
-		n++
-	}
-	return n
+	return StochRound(s.ExpectedHires(), s.Key.Day(rng.VTO, t).U(hireEntity, 0))
 }
 
 // Hire activates up to k Reserve slots on day t, in index order (so slots

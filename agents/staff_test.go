@@ -534,7 +534,7 @@ func TestStaffCheck(t *testing.T) {
 	}
 }
 
-func TestStaffRound(t *testing.T) {
+func TestStochRound(t *testing.T) {
 	tests := []struct {
 		x, u float64
 		want int
@@ -542,8 +542,8 @@ func TestStaffRound(t *testing.T) {
 		{0, 0.5, 0}, {-1, 0.1, 0}, {2, 0.999, 2}, {2.25, 0.2, 3}, {2.25, 0.3, 2}, {0.7, 0.69, 1}, {0.7, 0.71, 0},
 	}
 	for _, tc := range tests {
-		if got := StaffRound(tc.x, tc.u); got != tc.want {
-			t.Errorf("StaffRound(%v, %v) = %d, want %d", tc.x, tc.u, got, tc.want)
+		if got := StochRound(tc.x, tc.u); got != tc.want {
+			t.Errorf("StochRound(%v, %v) = %d, want %d", tc.x, tc.u, got, tc.want)
 		}
 	}
 }
