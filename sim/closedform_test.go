@@ -69,6 +69,23 @@ func TestMediaOnlyAwareness(t *testing.T) {
 	within(t, "unaware share", got, want, []int{30, 31, 33, 40, 49, 50, 55, 80, 179})
 }
 
+// activeShares runs reps twin replicates that start with everyone Active and
+// returns the daily Active share of each.
+func activeShares(t *testing.T, sc Scenario, reps int) [][]float64 {
+	var got [][]float64
+	for r := range reps {
+		e := newTestEngine(t, sc, r, true, 1)
+		allActive(e)
+		var a []float64
+		for !e.Done() {
+			e.Step()
+			a = append(a, float64(e.tot.Active)/float64(e.c.Len()))
+		}
+		got = append(got, a)
+	}
+	return got
+}
+
 // allActive puts every consumer of the engine in the Active state.
 func allActive(e *Engine) {
 	for i := range e.c.Status {
@@ -83,18 +100,7 @@ func TestTwoStateChurn(t *testing.T) {
 	p := &sc.Consumers
 	p.H0, p.B0, p.PDel, p.DeltaSD, p.STh = 0.01, 0.03, 0, 0, 0.001 // Phi(delta/s_th) = 1
 	ph, pb := 1-math.Exp(-p.H0), 1-math.Exp(-p.B0)
-	const reps = 20
-	var got [][]float64
-	for r := range reps {
-		e := newTestEngine(t, sc, r, true, 1)
-		allActive(e)
-		var a []float64
-		for !e.Done() {
-			e.Step()
-			a = append(a, float64(e.tot.Active)/float64(e.c.Len()))
-		}
-		got = append(got, a)
-	}
+	got := activeShares(t, sc, 20)
 	want := make([]float64, len(got[0]))
 	a := 1.0
 	for d := range want {
@@ -112,18 +118,7 @@ func TestSurvival(t *testing.T) {
 	sc := quiet(10_000)
 	p := &sc.Consumers
 	p.H0, p.B0, p.BNew = 0.01, 0, 0
-	const reps = 20
-	var got [][]float64
-	for r := range reps {
-		e := newTestEngine(t, sc, r, true, 1)
-		allActive(e)
-		var a []float64
-		for !e.Done() {
-			e.Step()
-			a = append(a, float64(e.tot.Active)/float64(e.c.Len()))
-		}
-		got = append(got, a)
-	}
+	got := activeShares(t, sc, 20)
 	want := make([]float64, len(got[0]))
 	for d := range want {
 		want[d] = math.Exp(-p.H0 * float64(d+1))

@@ -128,8 +128,8 @@ func (e *Engine) Close() {
 // Done reports whether every day has been simulated.
 func (e *Engine) Done() bool { return e.t >= e.cal.days }
 
-// Step simulates one day: S0-S2 sequentially, S3-S6 over the shards, then the
-// reduction in shard order and the day's metrics.
+// Step simulates one day: S0-S2 sequentially, S3-S6 over the consumer shards
+// and their reduction in shard order, S7-S10 (economy), then the day's metrics.
 func (e *Engine) Step() {
 	t := e.t
 	e.prepare(t)
@@ -224,9 +224,6 @@ func (e *Engine) prepare(t int) {
 	d.NCRedeemP = 0
 	if v.validDays > 0 && cp.RhoNC > 0 {
 		d.NCRedeemP = 1 - math.Pow(1-cp.RhoNC, 1/float64(v.validDays))
-	}
-	if e.c.Net == nil && !e.c.Complete {
-		d.PrevSpreaders, d.PrevAware, d.PrevLeavers = 0, 0, 0
 	}
 }
 
