@@ -18,10 +18,12 @@ import (
 	"github.com/ripple-sim/ripple/sim"
 )
 
-// Run describes a batch for the manifest and the CSV key columns.
+// Run describes a batch for the manifest and the key columns of the long
+// tables, and chooses their format.
 type Run struct {
 	Scenario     string // scenario name
 	LeverSet     string // lever-set name, e.g. "case"
+	Format       string // format of the long tables: FormatCSV (or "") or FormatParquet
 	ScenarioTOML []byte // the complete resolved scenario
 	Seed         uint64
 	Replicates   int
@@ -53,6 +55,7 @@ type Manifest struct {
 	GOARCH       string  `json:"goarch"`
 	Scenario     string  `json:"scenario"`
 	LeverSet     string  `json:"lever_set"`
+	Format       string  `json:"format"` // of the long tables: csv or parquet
 	Seed         uint64  `json:"seed"`
 	Replicates   int     `json:"replicates"`
 	Workers      int     `json:"workers"`
@@ -63,15 +66,28 @@ type Manifest struct {
 	ScenarioTOML string  `json:"scenario_toml"`
 }
 
-// Files written by Write, in manifest order: a CSV per sim.TableNames, then
-// policy.csv, summary.csv and, last, manifest.json.
-var Files = func() []string {
+// FilesFor returns the files Write writes in a format (see Run.Format), in
+// manifest order: a long table per sim.TableNames (daily.csv, ... or
+// daily.parquet, ...), then policy.csv, summary.csv and, last, manifest.json.
+// It returns nil for an unknown format.
+func FilesFor(format string) []string {
+	ext := ".csv"
+	switch format {
+	case "", FormatCSV:
+	case FormatParquet:
+		ext = ".parquet"
+	default:
+		return nil
+	}
 	var fs []string
 	for _, name := range sim.TableNames {
-		fs = append(fs, name+".csv")
+		fs = append(fs, name+ext)
 	}
 	return append(fs, "policy.csv", "summary.csv", "manifest.json")
-}()
+}
+
+// Files are the files Write writes in the default format, CSV.
+var Files = FilesFor(FormatCSV)
 
 // Version returns ripple's version: the VCS revision the binary was built
 // from (with "-modified" for a dirty tree), the module version, or "devel".
@@ -100,16 +116,28 @@ func Version() string {
 	return "devel"
 }
 
-// Write writes the results of a batch into dir (see Files): a CSV per table
-// (daily.csv, weekly.csv, ...; tidy long form, with the shock, twin and effect
-// of every replicate), policy.csv (cumulative effects by group, see Policy),
-// summary.csv (across replicates) and manifest.json.
+// Write writes the results of a batch into dir (see FilesFor): a long table
+// per sim.TableNames (tidy long form, with the shock, twin and effect of every
+// replicate; daily.csv, weekly.csv, ... or, when run.Format is FormatParquet,
+// daily.parquet, weekly.parquet, ...), policy.csv (cumulative effects by
+// group, see Policy), summary.csv (across replicates) and manifest.json.
+//
+// Parquet tables have the CSV's columns and row order, typed (see the package
+// documentation); they are zstd-compressed and streamed in row groups of
+// bounded size.
 //
 // The files are written into a temporary directory next to dir, which then
 // replaces dir. On error nothing is left behind and an existing dir is
 // untouched. dir must be absent, empty, or an earlier output (it holds a
 // manifest.json); its parent is created if needed.
 func Write(dir string, run Run, results []sim.Result) (err error) {
+	if err := CheckFormat(run.Format); err != nil {
+		return err
+	}
+	if run.Format == "" {
+		run.Format = FormatCSV
+	}
+	files := FilesFor(run.Format)
 	if err := checkLayout(results); err != nil {
 		return err
 	}
@@ -132,8 +160,12 @@ func Write(dir string, run Run, results []sim.Result) (err error) {
 
 	sum := Summarize(results)
 	var writers []func(io.Writer) error
+	long := writeLong
+	if run.Format == FormatParquet {
+		long = writeLongParquet
+	}
 	for ti := range sim.TableNames {
-		writers = append(writers, func(w io.Writer) error { return writeLong(w, ti, &run, results) })
+		writers = append(writers, func(w io.Writer) error { return long(w, ti, &run, results) })
 	}
 	policy := Policy(results)
 	writers = append(writers,
@@ -141,7 +173,7 @@ func Write(dir string, run Run, results []sim.Result) (err error) {
 		func(w io.Writer) error { return writeSummary(w, &sum) })
 	m := newManifest(&run)
 	for i, write := range writers {
-		f, err := writeFile(tmp, Files[i], write)
+		f, err := writeFile(tmp, files[i], write)
 		if err != nil {
 			return writeErr(dir, err)
 		}
@@ -170,7 +202,7 @@ func newManifest(run *Run) Manifest {
 	}
 	return Manifest{
 		Ripple: v, Go: runtime.Version(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH,
-		Scenario: run.Scenario, LeverSet: run.LeverSet, Seed: run.Seed,
+		Scenario: run.Scenario, LeverSet: run.LeverSet, Format: run.Format, Seed: run.Seed,
 		Replicates: run.Replicates, Workers: run.Workers, Agents: run.Agents,
 		StartTime: run.Start.Format(time.RFC3339), WallSeconds: run.Wall.Seconds(),
 		Files:        []File{},
@@ -248,7 +280,7 @@ func writeErr(dir string, err error) error {
 // returns its size and SHA-256. Errors name the file.
 func writeFile(dir, name string, write func(io.Writer) error) (File, error) {
 	path := filepath.Join(dir, name)
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := createFile(path)
 	if err != nil {
 		return File{}, err
 	}
@@ -272,6 +304,23 @@ func writeFile(dir, name string, write func(io.Writer) error) (File, error) {
 		return File{}, err
 	}
 	return File{Name: name, Bytes: cw.n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// outFile is the part of *os.File that writeFile uses.
+type outFile interface {
+	io.Writer
+	Sync() error
+	Close() error
+}
+
+// createFile creates a new file for writeFile; tests replace it to simulate
+// a full disk.
+var createFile = func(path string) (outFile, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
 }
 
 type countWriter struct {
