@@ -342,3 +342,37 @@ func TestWriteFileError(t *testing.T) {
 		t.Error("no error for a missing directory")
 	}
 }
+
+// TestExtraFiles: extra files land in their subdirectory, atomically, and the
+// manifest lists them with their checksums.
+func TestExtraFiles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	run := testRun()
+	run.Extra = []Extra{{Name: "figures/a.txt", Write: func(w io.Writer) error {
+		_, err := io.WriteString(w, "figure")
+		return err
+	}}}
+	if err := Write(dir, run, synthetic(2)); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "figures", "a.txt")); err != nil || string(b) != "figure" {
+		t.Fatalf("figures/a.txt: %q, %v", b, err)
+	}
+	var m Manifest
+	b, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	last := m.Files[len(m.Files)-1]
+	if last.Name != "figures/a.txt" || last.Bytes != 6 || last.SHA256 != "889393fb69a5b305188405f66dd58ca1fefad6cef46cfbf85236146e633f2a66" {
+		t.Errorf("manifest entry %+v", last)
+	}
+	failing := testRun()
+	failing.Extra = []Extra{{Name: "figures/b.txt", Write: func(io.Writer) error { return errors.New("no fonts") }}}
+	if err := Write(dir, failing, synthetic(2)); err == nil {
+		t.Fatal("a failing extra file gave no error")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "figures", "a.txt")); err != nil {
+		t.Errorf("a failed write touched the previous output: %v", err)
+	}
+}

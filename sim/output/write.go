@@ -32,6 +32,16 @@ type Run struct {
 	Start        time.Time     // when the batch started
 	Wall         time.Duration // wall time of the simulation
 	Version      string        // ripple version; "" means Version()
+	Extra        []Extra       // further files, such as figures, written before the manifest
+}
+
+// Extra is a further file of an output directory: a path relative to it (it
+// may name a subdirectory, such as "figures/dau.png") and its writer. Extras
+// are written into the temporary directory with the tables and listed in the
+// manifest, so they are replaced atomically with everything else.
+type Extra struct {
+	Name  string
+	Write func(io.Writer) error
 }
 
 // Agents are the agent counts of a run and the real counts they represent.
@@ -174,6 +184,16 @@ func Write(dir string, run Run, results []sim.Result) (err error) {
 	m := newManifest(&run)
 	for i, write := range writers {
 		f, err := writeFile(tmp, files[i], write)
+		if err != nil {
+			return writeErr(dir, err)
+		}
+		m.Files = append(m.Files, f)
+	}
+	for _, x := range run.Extra {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(tmp, x.Name)), 0o755); err != nil {
+			return writeErr(dir, err)
+		}
+		f, err := writeFile(tmp, x.Name, x.Write)
 		if err != nil {
 			return writeErr(dir, err)
 		}
