@@ -31,8 +31,10 @@ same random numbers, and writes daily.csv, weekly.csv, monthly.csv, quarterly.cs
 distributions.csv (tidy long format with shock, twin and effect = shock - twin),
 policy.csv (cumulative effects by group), summary.csv (mean, se and quantiles
 across replicates) and manifest.json into the output directory, which is
-replaced atomically. Prints a monthly summary and a line per group of agents.
-Ctrl-C stops without output.`,
+replaced atomically, with figures (PNG and SVG) in its figures/ directory.
+With -format parquet the five long tables are Parquet files instead of CSV.
+Prints a monthly summary and a line per group of agents. Ctrl-C stops
+without output.`,
 		example: "ripple run -preset " + defaultPreset + " -replicates 16 -seed 7 -out runs/case",
 	}
 	file := fs.String("scenario", "", "read the scenario from TOML `FILE` (default: the embedded preset "+defaultPreset+")")
@@ -43,6 +45,8 @@ Ctrl-C stops without output.`,
 	consumers := fs.Int("consumers", 0, "consumer agents `N`, overriding the scenario (at least 1); the real number of\napp users is kept, so each agent stands for more or fewer people")
 	out := fs.String("out", "ripple-out", "output directory `DIR`; must be absent, empty or an earlier output")
 	quiet := fs.Bool("quiet", false, "show no progress")
+	format := fs.String("format", output.FormatCSV, "format `F` of the long tables: csv or parquet (zstd, typed columns)")
+	noFigures := fs.Bool("no-figures", false, "do not draw figures")
 	if ok, code := parse(fs, h, args, stdout, stderr); !ok {
 		return code
 	}
@@ -55,6 +59,8 @@ Ctrl-C stops without output.`,
 		return usageErr(stderr, "run", "use -scenario or -preset, not both")
 	case set["scenario"] && *file == "":
 		return usageErr(stderr, "run", "-scenario needs a file name")
+	case output.CheckFormat(*format) != nil:
+		return usageErr(stderr, "run", fmt.Sprintf("-format %q: want csv or parquet", *format))
 	case *reps < 1:
 		return usageErr(stderr, "run", fmt.Sprintf("-replicates must be at least 1 (got %d)", *reps))
 	case *workers < 1:
@@ -105,16 +111,23 @@ Ctrl-C stops without output.`,
 	}
 
 	run := output.Run{
-		Scenario: sc.Name, LeverSet: "case", ScenarioTOML: toml,
+		Scenario: sc.Name, LeverSet: "case", Format: *format, ScenarioTOML: toml,
 		Seed: *seed, Replicates: *reps, Workers: *workers,
 		Agents: output.Agents{Consumers: sc.Population.Consumers, RealConsumers: sc.Population.RealConsumers},
 		Start:  start, Wall: wall,
+	}
+	if !*noFigures {
+		run.Extra = figureSet(sc, *seed, *reps, output.Summarize(results), output.Policy(results))
 	}
 	if err := output.Write(*out, run, results); err != nil {
 		return fail(stderr, "ripple run", err)
 	}
 	printSummary(stdout, sc, *seed, results)
-	fmt.Fprintf(stdout, "\nWrote %s to %s/ in %s.\n", strings.Join(output.Files, ", "), strings.TrimSuffix(*out, "/"), seconds(wall))
+	figs := ""
+	if len(run.Extra) > 0 {
+		figs = fmt.Sprintf(" and %d figures (PNG, SVG) in figures/", len(run.Extra)/2)
+	}
+	fmt.Fprintf(stdout, "\nWrote %s%s to %s/ in %s.\n", strings.Join(output.FilesFor(*format), ", "), figs, strings.TrimSuffix(*out, "/"), seconds(wall))
 	return 0
 }
 
