@@ -6,6 +6,7 @@
 //	ripple presets              list the embedded scenarios
 //	ripple preset show NAME     print an embedded scenario's TOML
 //	ripple validate FILE        check a scenario file
+//	ripple plot DIR             redraw the figures of an output directory
 //	ripple version              print the version
 //
 // Run "ripple COMMAND -h" for a command's flags.
@@ -33,6 +34,7 @@ Usage:
   ripple presets              list the embedded scenarios
   ripple preset show NAME     print an embedded scenario's TOML (a starting point for your own)
   ripple validate FILE        check a scenario file and list every problem
+  ripple plot DIR             redraw the figures of an output directory without simulating
   ripple version              print the version
   ripple help [COMMAND]       show this overview, or a command's flags
 
@@ -66,6 +68,8 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		return cmdPreset(rest, stdout, stderr)
 	case "validate":
 		return cmdValidate(rest, stdout, stderr)
+	case "plot":
+		return cmdPlot(rest, stdout, stderr)
 	case "version", "-version", "--version":
 		return cmdVersion(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":

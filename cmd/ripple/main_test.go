@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -242,5 +244,49 @@ func TestWorkersByteIdentical(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestPlotRedraws: `ripple plot` redraws from the output files exactly the
+// figures that `ripple run` drew, and says so when a directory is not an output.
+func TestPlotRedraws(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the simulation")
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	if code, _, stderr := call("run", "-consumers", "2000", "-replicates", "2", "-quiet", "-out", out); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	if err := os.RemoveAll(filepath.Join(out, "figures")); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := call("plot", out)
+	if code != 0 || !strings.Contains(stdout, "figures") {
+		t.Fatalf("plot: exit %d: %s%s", code, stdout, stderr)
+	}
+	var m output.Manifest
+	b, _ := os.ReadFile(filepath.Join(out, "manifest.json"))
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range m.Files {
+		if !strings.HasPrefix(f.Name, "figures/") {
+			continue
+		}
+		n++
+		b, err := os.ReadFile(filepath.Join(out, f.Name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != f.SHA256 {
+			t.Errorf("%s differs from the one ripple run drew", f.Name)
+		}
+	}
+	if n < 20 {
+		t.Errorf("%d figures in the manifest", n)
+	}
+	if code, _, _ := call("plot", t.TempDir()); code != 1 {
+		t.Errorf("plot of an empty directory: exit %d, want 1", code)
 	}
 }

@@ -134,3 +134,40 @@ func parseStat(f []string) (Stat, error) {
 	}
 	return st, nil
 }
+
+// ReadPolicy parses a policy.csv written by Write back into its rows (the
+// Sources and Sign of each row are not in the file and stay empty).
+func ReadPolicy(r io.Reader) ([]PolicyRow, error) {
+	cr := csv.NewReader(r)
+	head, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("policy.csv: %v", err)
+	}
+	if len(head) != 13 || head[2] != "group" || head[12] != "p95" {
+		return nil, fmt.Errorf("policy.csv: unexpected header %q", head)
+	}
+	var rows []PolicyRow
+	for line := 2; ; line++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return rows, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("policy.csv: %v", err)
+		}
+		// n, mean, se, ci_lo, ci_hi, p5, p50, p95
+		st, err := parseStat([]string{rec[5], rec[6], rec[7], rec[10], rec[11], rec[12]})
+		if err != nil {
+			return nil, fmt.Errorf("policy.csv:%d: %v", line, err)
+		}
+		for i, p := range []*float64{&st.Lo, &st.Hi} {
+			*p = math.NaN()
+			if s := rec[8+i]; s != "" {
+				if *p, err = strconv.ParseFloat(s, 64); err != nil {
+					return nil, fmt.Errorf("policy.csv:%d: %q: %v", line, s, err)
+				}
+			}
+		}
+		rows = append(rows, PolicyRow{PolicyMetric: PolicyMetric{Group: rec[2], Name: rec[3], Unit: rec[4]}, Stat: st})
+	}
+}

@@ -57,3 +57,31 @@ func TestReadSummaryErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestReadPolicyRoundTrip(t *testing.T) {
+	run := testRun()
+	want := []PolicyRow{
+		{PolicyMetric{Group: "consumers", Name: "forgone_orders", Unit: "orders"}, Describe([]float64{3e6, 1.5e6, 2.25e6})},
+		{PolicyMetric{Group: "platform", Name: "fines", Unit: "KRW"}, Describe([]float64{4.4e11})},
+	}
+	same := func(a, b float64) bool { return a == b || (math.IsNaN(a) && math.IsNaN(b)) }
+
+	var buf bytes.Buffer
+	if err := writePolicy(&buf, &run, want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadPolicy(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d rows read, %d written", len(got), len(want))
+	}
+	for i := range want {
+		w, g := want[i], got[i]
+		if g.Group != w.Group || g.Name != w.Name || g.Unit != w.Unit || g.N != w.N ||
+			!same(g.Mean, w.Mean) || !same(g.SE, w.SE) || !same(g.Lo, w.Lo) || !same(g.Hi, w.Hi) || !same(g.P50, w.P50) {
+			t.Errorf("row %d: got %+v, want %+v", i, g, w)
+		}
+	}
+}
