@@ -35,6 +35,7 @@ Usage:
   ripple preset show NAME     print an embedded scenario's TOML (a starting point for your own)
   ripple validate FILE        check a scenario file and list every problem
   ripple plot DIR             redraw the figures of an output directory without simulating
+  ripple check-targets DIR    check an output directory against the calibration targets CT-1..CT-10
   ripple version              print the version
   ripple help [COMMAND]       show this overview, or a command's flags
 
@@ -70,6 +71,8 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		return cmdValidate(rest, stdout, stderr)
 	case "plot":
 		return cmdPlot(rest, stdout, stderr)
+	case "check-targets":
+		return cmdCheckTargets(rest, stdout, stderr)
 	case "version", "-version", "--version":
 		return cmdVersion(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":

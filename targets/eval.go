@@ -1,0 +1,690 @@
+package targets
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"time"
+
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/ripple-sim/ripple/agents"
+	"github.com/ripple-sim/ripple/sim"
+	"github.com/ripple-sim/ripple/sim/output"
+)
+
+// Statuses of a Check.
+const (
+	Pass        = "pass"
+	Fail        = "fail"
+	NotComputed = "not computed"
+)
+
+// Check is a target evaluated on a batch.
+type Check struct {
+	ID        string
+	Label     string // short name of the statistic
+	Statistic string // the target's statistic, in words
+	Target    string // the target, in words (Target.Text, shorter for some sign targets)
+	Weight    string // High, Medium or Low
+	Unit      string // of Mean, Lo and Hi: Share, Ratio, People or KRW (see Format)
+	N         int    // replicates the statistic was computed on
+	// Mean across replicates and its 95 % interval, mean ± t(0.975, N−1)·se;
+	// NaN when not computed (Lo and Hi also when N < 2).
+	Mean, Lo, Hi float64
+	Status       string // Pass, Fail or NotComputed
+	Flagged      bool   // the mean is above the target's flag_above: check it, do not reject
+	Note         string // further parts of the statistic, or why it was not computed
+}
+
+// HighFailed reports whether a high-weight check failed.
+func HighFailed(checks []Check) bool {
+	for _, c := range checks {
+		if c.Weight == High && c.Status == Fail {
+			return true
+		}
+	}
+	return false
+}
+
+// Evaluate evaluates the embedded kr_coupang_2025 targets (Default) on a
+// batch; see Set.Evaluate.
+func Evaluate(results []sim.Result, sc *sim.Scenario) []Check {
+	s := Default()
+	return s.Evaluate(results, sc)
+}
+
+// Evaluate computes every target's statistic per replicate from the shock
+// and twin tables, describes it across replicates (output.Describe: mean and
+// 95 % Student-t interval) and passes a target when the mean meets it; the
+// interval is reported, not tested. sc gives the disclosure date, the
+// merchant base window, the VTO windows and the merchant dependence
+// distribution; nil means sim.DefaultScenario() (MODEL.md's values). The
+// dates of a statistic are those written in its Statistic text (YYYY-MM
+// months, YYYY-MM-DD days, Qn-YYYY quarters), else MODEL.md §8's. Targets
+// whose inputs the outputs lack, or whose id has no statistic here, are
+// NotComputed with the reason in Note.
+func (s *Set) Evaluate(results []sim.Result, sc *sim.Scenario) []Check {
+	e := newEnv(sc)
+	checks := make([]Check, 0, len(s.Targets))
+	for i := range s.Targets {
+		t := &s.Targets[i]
+		c := Check{ID: t.ID, Label: t.Statistic, Statistic: t.Statistic, Weight: t.Weight, Unit: Ratio,
+			Mean: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
+		switch ev := evaluators[t.ID]; {
+		case ev == nil:
+			c.skip("no statistic is implemented for this id")
+		case len(results) == 0:
+			c.skip("no replicates")
+		default:
+			ev(&c, t, results, &e)
+		}
+		if c.Target == "" {
+			c.Target = t.Text(c.Unit)
+		}
+		checks = append(checks, c)
+	}
+	return checks
+}
+
+// env holds what the statistics take from the scenario.
+type env struct {
+	d0     time.Time
+	base   [2]time.Time
+	vto    [][2]time.Time
+	depW   [3]float64 // shares of the dependence classes lo, mid, hi
+	depDoc string
+}
+
+func newEnv(sc *sim.Scenario) env {
+	if sc == nil {
+		d := sim.DefaultScenario()
+		sc = &d
+	}
+	return env{d0: sc.Disclosure, base: sc.Windows.MerchantBase, vto: sc.Windows.VTO,
+		depW:   depShares(sc.Merchants.DepMean, sc.Merchants.DepSD),
+		depDoc: fmt.Sprintf("Beta(mean %g, sd %g)", sc.Merchants.DepMean, sc.Merchants.DepSD)}
+}
+
+type evaluator func(c *Check, t *Target, rs []sim.Result, e *env)
+
+var evaluators = map[string]evaluator{
+	"CT-1": ct1, "CT-2": ct2, "CT-3": ct3, "CT-3b": ct3b, "CT-4": ct4, "CT-5": ct5,
+	"CT-6": ct6, "CT-7": ct7, "CT-8": ct8, "CT-9": ct9, "CT-10": ct10,
+}
+
+// skip marks a check not computed.
+func (c *Check) skip(reason string) {
+	c.Status, c.Note = NotComputed, reason
+}
+
+// describe sets N, Mean, Lo and Hi from per-replicate values.
+func (c *Check) describe(xs []float64) output.Stat {
+	st := output.Describe(xs)
+	c.N, c.Mean, c.Lo, c.Hi = st.N, st.Mean, st.Lo, st.Hi
+	return st
+}
+
+// judge sets the status.
+func (c *Check) judge(ok bool) {
+	c.Status = Fail
+	if ok {
+		c.Status = Pass
+	}
+}
+
+// note appends a sentence to the note.
+func (c *Check) note(format string, args ...any) {
+	if c.Note != "" {
+		c.Note += "; "
+	}
+	c.Note += fmt.Sprintf(format, args...)
+}
+
+// perRep applies f to every replicate; the first error is returned.
+func perRep(rs []sim.Result, f func(r *sim.Result) (float64, error)) ([]float64, error) {
+	xs := make([]float64, len(rs))
+	for i := range rs {
+		x, err := f(&rs[i])
+		if err != nil {
+			return nil, err
+		}
+		xs[i] = x
+	}
+	return xs, nil
+}
+
+// ---- dates in the statistic text ----
+
+var (
+	dateRE    = regexp.MustCompile(`\b(\d{4})-(\d{2})(?:-(\d{2}))?\b`)
+	quarterRE = regexp.MustCompile(`\bQ([1-4])-(\d{4})\b`)
+)
+
+// monthsIn returns the YYYY-MM months of s, in order (YYYY-MM-DD days are
+// not months).
+func monthsIn(s string) []time.Time {
+	var out []time.Time
+	for _, m := range dateRE.FindAllStringSubmatch(s, -1) {
+		if m[3] == "" {
+			y, _ := strconv.Atoi(m[1])
+			mo, _ := strconv.Atoi(m[2])
+			if mo >= 1 && mo <= 12 {
+				out = append(out, sim.Date(y, time.Month(mo), 1))
+			}
+		}
+	}
+	return out
+}
+
+// daysIn returns the YYYY-MM-DD dates of s, in order.
+func daysIn(s string) []time.Time {
+	var out []time.Time
+	for _, m := range dateRE.FindAllStringSubmatch(s, -1) {
+		if m[3] != "" {
+			if d, err := time.Parse("2006-01-02", m[0]); err == nil {
+				out = append(out, d)
+			}
+		}
+	}
+	return out
+}
+
+// quarterIn returns the first day of the first Qn-YYYY quarter of s.
+func quarterIn(s string) (time.Time, bool) {
+	m := quarterRE.FindStringSubmatch(s)
+	if m == nil {
+		return time.Time{}, false
+	}
+	q, _ := strconv.Atoi(m[1])
+	y, _ := strconv.Atoi(m[2])
+	return sim.Date(y, time.Month(3*q-2), 1), true
+}
+
+// firstN returns the first n of found, or def when found has fewer.
+func firstN(found []time.Time, n int, def ...time.Time) []time.Time {
+	if len(found) >= n {
+		return found[:n]
+	}
+	return def
+}
+
+func quarterOf(t *Target, def time.Time) time.Time {
+	if q, ok := quarterIn(t.Statistic); ok {
+		return q
+	}
+	return def
+}
+
+func monthEnd(m time.Time) time.Time { return m.AddDate(0, 1, -1) }
+
+func day(d time.Time) string   { return d.Format("2006-01-02") }
+func month(d time.Time) string { return d.Format("2006-01") }
+
+// ---- table access ----
+
+// column returns a metric's series; name names the table in errors.
+func column(t *sim.Table, name, metric string) ([]float64, error) {
+	if x := t.Col(metric); x != nil {
+		return x, nil
+	}
+	return nil, fmt.Errorf("the %s table has no %s", name, metric)
+}
+
+// valueAt returns a metric on a date.
+func valueAt(t *sim.Table, name, metric string, date time.Time) (float64, error) {
+	x, err := column(t, name, metric)
+	if err != nil {
+		return 0, err
+	}
+	for d, dt := range t.Dates {
+		if dt.Equal(date) {
+			return x[d], nil
+		}
+	}
+	return 0, fmt.Errorf("the %s table has no %s", name, day(date))
+}
+
+// dailySum sums a daily metric over from..to (inclusive), which the table
+// must cover day by day; it also returns the number of days.
+func dailySum(t *sim.Table, metric string, from, to time.Time) (float64, int, error) {
+	x, err := column(t, "daily", metric)
+	if err != nil {
+		return 0, 0, err
+	}
+	sum, n := 0.0, 0
+	for d, dt := range t.Dates {
+		if !dt.Before(from) && !dt.After(to) {
+			sum += x[d]
+			n++
+		}
+	}
+	if want := int(to.Sub(from).Hours()/24) + 1; n != want {
+		return 0, 0, fmt.Errorf("the daily table covers %d of the %d days %s..%s", n, want, day(from), day(to))
+	}
+	return sum, n, nil
+}
+
+// ---- statistics per replicate ----
+
+// mauChange is MAU(num)/MAU(den) − 1 of the monthly table (CT-1).
+func mauChange(tb *sim.Tables, num, den time.Time) (float64, error) {
+	a, err := valueAt(&tb.Monthly, "monthly", "mau", num)
+	if err != nil {
+		return 0, err
+	}
+	b, err := valueAt(&tb.Monthly, "monthly", "mau", den)
+	if err != nil {
+		return 0, err
+	}
+	return a/b - 1, nil
+}
+
+// momRatio is [MAU(m0)/MAU(m1) − 1] / [MAU(m2)/MAU(m3) − 1] with both
+// changes (CT-2).
+func momRatio(tb *sim.Tables, m [4]time.Time) (ratio, first, second float64, err error) {
+	if first, err = mauChange(tb, m[0], m[1]); err != nil {
+		return
+	}
+	if second, err = mauChange(tb, m[2], m[3]); err != nil {
+		return
+	}
+	return first / second, first, second, nil
+}
+
+// revQuantiles are the quantiles of the rev_change columns.
+var revQuantiles = [7]float64{0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95}
+
+// perishableP10 approximates the P10 of revenue change over all perishable
+// merchants in a month (CT-3b). The outputs hold quantiles per class only:
+// each perishable dependence class's CDF is interpolated linearly through its
+// P5..P95 (and from (−1, 0) up to P5, −1 being an exit; flat at 0.95 above
+// P95), the classes are mixed with weights w (their shares among merchants)
+// and the mixture's 0.10-quantile is found by bisection. A class without
+// merchants (NaN quantiles) is left out.
+func perishableP10(tb *sim.Tables, m time.Time, w [3]float64) (float64, error) {
+	var qs [][7]float64
+	var ws []float64
+	for c, class := range []string{"perishable_dep_lo", "perishable_dep_mid", "perishable_dep_hi"} {
+		var q [7]float64
+		for k, p := range revQuantiles {
+			var err error
+			metric := fmt.Sprintf("rev_change_p%d_%s", int(math.Round(p*100)), class)
+			if q[k], err = valueAt(&tb.Distributions, "distributions", metric, m); err != nil {
+				return 0, err
+			}
+		}
+		if math.IsNaN(q[0]) || w[c] <= 0 {
+			continue
+		}
+		qs, ws = append(qs, q), append(ws, w[c])
+	}
+	if len(qs) == 0 {
+		return 0, fmt.Errorf("no perishable merchants in the cohort in %s", month(m))
+	}
+	return mixtureQuantile(qs, ws, 0.10), nil
+}
+
+// classCDF interpolates a class's CDF from its revQuantiles q (see
+// perishableP10).
+func classCDF(q *[7]float64, x float64) float64 {
+	if x < q[0] {
+		if x < -1 || q[0] <= -1 {
+			return 0
+		}
+		return revQuantiles[0] * (x + 1) / (q[0] + 1)
+	}
+	k := 0
+	for k+1 < len(q) && q[k+1] <= x {
+		k++
+	}
+	if k == len(q)-1 {
+		return revQuantiles[k]
+	}
+	return revQuantiles[k] + (revQuantiles[k+1]-revQuantiles[k])*(x-q[k])/(q[k+1]-q[k])
+}
+
+// mixtureQuantile returns the smallest x at which the w-weighted mixture of
+// the classes' CDFs reaches p.
+func mixtureQuantile(qs [][7]float64, w []float64, p float64) float64 {
+	tot := 0.0
+	for _, x := range w {
+		tot += x
+	}
+	cdf := func(x float64) float64 {
+		f := 0.0
+		for i := range qs {
+			f += w[i] / tot * classCDF(&qs[i], x)
+		}
+		return f
+	}
+	lo, hi := -1.0, -1.0
+	for _, q := range qs {
+		hi = math.Max(hi, q[len(q)-1])
+	}
+	if cdf(lo) >= p {
+		return lo
+	}
+	for range 200 {
+		mid := lo + (hi-lo)/2
+		if mid == lo || mid == hi {
+			break
+		}
+		if cdf(mid) >= p {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return hi
+}
+
+// depShares returns the shares of the dependence classes (< 0.4, 0.4-0.7,
+// > 0.7) under the merchants' Beta(mean, sd) dependence.
+func depShares(mean, sd float64) [3]float64 {
+	var w [3]float64
+	if sd <= 0 || mean <= 0 || mean >= 1 {
+		w[agents.DepClass(mean)] = 1
+		return w
+	}
+	k := mean*(1-mean)/(sd*sd) - 1
+	b := distuv.Beta{Alpha: mean * k, Beta: (1 - mean) * k}
+	w[0] = b.CDF(0.4)
+	w[1] = b.CDF(0.7) - w[0]
+	w[2] = 1 - w[0] - w[1]
+	return w
+}
+
+// stockRatio is the mean daily perishable_stock over month m over its mean
+// over the base window (CT-3b).
+func stockRatio(tb *sim.Tables, m time.Time, base [2]time.Time) (float64, error) {
+	a, na, err := dailySum(&tb.Daily, "perishable_stock", m, monthEnd(m))
+	if err != nil {
+		return 0, err
+	}
+	b, nb, err := dailySum(&tb.Daily, "perishable_stock", base[0], base[1])
+	if err != nil {
+		return 0, err
+	}
+	return (a / float64(na)) / (b / float64(nb)), nil
+}
+
+// payParcelGap is the relative change of the monthly sum of courier gross
+// pay from month ref to month m, less that of delivered parcels (CT-5's
+// identity: 0 up to rounding when pay is per parcel).
+func payParcelGap(tb *sim.Tables, m, ref time.Time) (float64, error) {
+	var change [2]float64
+	for i, metric := range []string{"courier_gross_pay", "parcels_delivered"} {
+		a, _, err := dailySum(&tb.Daily, metric, m, monthEnd(m))
+		if err != nil {
+			return 0, err
+		}
+		b, _, err := dailySum(&tb.Daily, metric, ref, monthEnd(ref))
+		if err != nil {
+			return 0, err
+		}
+		change[i] = a/b - 1
+	}
+	return change[0] - change[1], nil
+}
+
+// quarterSum sums a daily metric over the quarter starting q.
+func quarterSum(t *sim.Table, metric string, q time.Time) (float64, error) {
+	s, _, err := dailySum(t, metric, q, q.AddDate(0, 3, -1))
+	return s, err
+}
+
+// ---- the targets ----
+
+var (
+	jan26, dec25, nov25 = sim.Date(2026, 1, 1), sim.Date(2025, 12, 1), sim.Date(2025, 11, 1)
+	q4of25              = sim.Date(2025, 10, 1)
+)
+
+func label(format string, ds ...time.Time) string {
+	args := make([]any, len(ds))
+	for i, d := range ds {
+		args[i] = d.Format("Jan-06")
+	}
+	return fmt.Sprintf(format, args...)
+}
+
+func quarterLabel(q time.Time) string {
+	return fmt.Sprintf("Q%d-%02d", (int(q.Month())+2)/3, q.Year()%100)
+}
+
+// ct1: MAU(Jan)/MAU(Dec) − 1 of the shock's monthly table.
+func ct1(c *Check, t *Target, rs []sim.Result, e *env) {
+	m := firstN(monthsIn(t.Statistic), 2, jan26, dec25)
+	c.Label, c.Unit = label("MAU %s / %s - 1", m[0], m[1]), Share
+	xs, err := perRep(rs, func(r *sim.Result) (float64, error) { return mauChange(&r.Shock, m[0], m[1]) })
+	if err != nil {
+		c.skip(err.Error())
+		return
+	}
+	c.describe(xs)
+	c.judge(t.Contains(c.Mean))
+}
+
+// ct2: ratio of December's MAU change to January's; both must be negative.
+func ct2(c *Check, t *Target, rs []sim.Result, e *env) {
+	m := [4]time.Time(firstN(monthsIn(t.Statistic), 4, dec25, nov25, jan26, dec25))
+	c.Label = label("MAU MoM %s / MoM %s", m[0], m[2])
+	var firsts, seconds []float64
+	xs, err := perRep(rs, func(r *sim.Result) (float64, error) {
+		ratio, a, b, err := momRatio(&r.Shock, m)
+		firsts, seconds = append(firsts, a), append(seconds, b)
+		return ratio, err
+	})
+	if err != nil {
+		c.skip(err.Error())
+		return
+	}
+	c.describe(xs)
+	a, b := output.Describe(firsts), output.Describe(seconds)
+	c.note("MoM %s %s, %s %s (means)", month(m[0]), Format(a.Mean, Share), month(m[2]), Format(b.Mean, Share))
+	c.judge(t.Contains(c.Mean) && a.Mean < 0 && b.Mean < 0)
+	if !(a.Mean < 0 && b.Mean < 0) {
+		c.note("a decline is not negative")
+	}
+}
+
+// ct3: HCM of the month, from the shock's distributions table.
+func ct3(c *Check, t *Target, rs []sim.Result, e *env) {
+	m := firstN(monthsIn(t.Statistic), 1, jan26)[0]
+	c.Label, c.Unit = label("HCM %s", m), Share
+	if d := daysIn(t.Statistic); len(d) >= 2 && !(d[0].Equal(e.base[0]) && d[1].Equal(e.base[1])) {
+		c.skip(fmt.Sprintf("the run's merchant base window %s..%s is not the target's %s..%s",
+			day(e.base[0]), day(e.base[1]), day(d[0]), day(d[1])))
+		return
+	}
+	xs, err := perRep(rs, func(r *sim.Result) (float64, error) {
+		return valueAt(&r.Shock.Distributions, "distributions", "hcm", m)
+	})
+	if err != nil {
+		c.skip(err.Error())
+		return
+	}
+	c.describe(xs)
+	c.judge(t.Contains(c.Mean))
+}
+
+// ct3b: P10 of revenue change over perishable merchants (approximated from
+// the class quantiles, see perishableP10) and their mean on-hand stock in the
+// month against the base window.
+func ct3b(c *Check, t *Target, rs []sim.Result, e *env) {
+	m := firstN(monthsIn(t.Statistic), 1, jan26)[0]
+	c.Label, c.Unit = label("P10 rev. change %s, perishable", m), Share
+	xs, err := perRep(rs, func(r *sim.Result) (float64, error) { return perishableP10(&r.Shock, m, e.depW) })
+	if err != nil {
+		c.skip(err.Error())
+		return
+	}
+	stock, err := perRep(rs, func(r *sim.Result) (float64, error) { return stockRatio(&r.Shock, m, e.base) })
+	if err != nil {
+		c.skip(err.Error())
+		return
+	}
+	c.describe(xs)
+	st := output.Describe(stock)
+	c.note("perishable stock %s / base = %s", month(m), Format(st.Mean, Ratio))
+	c.note("P10 approximated from the perishable classes' quantiles mixed by their shares under %s dependence", e.depDoc)
+	c.judge(t.Contains(c.Mean) && st.Mean > 1)
+}
+
+// ct4: distinct VTO acceptors of the window at the end of its last month.
+func ct4(c *Check, t *Target, rs []sim.Result, e *env) {
+	win := firstN(daysIn(t.Statistic), 2, sim.Date(2025, 12, 1), sim.Date(2026, 1, 15))
+	c.Label = fmt.Sprintf("DVA[%s, %s]", day(win[0]), day(win[1]))
+	c.Unit = People
+	k := -1
+	for i, w := range e.vto {
+		if w[0].Equal(win[0]) && w[1].Equal(win[1]) {
+			k = i
+		}
+	}
+	if k < 0 {
+		c.skip(fmt.Sprintf("the run has no VTO window [%s, %s] ([outputs] vto_windows)", day(win[0]), day(win[1])))
+		return
+	}
+	at := sim.Date(win[1].Year(), win[1].Month(), 1)
+	metric := fmt.Sprintf("dva_%d", k+1)
+	xs, err := perRep(rs, func(r *sim.Result) (float64, error) {
+		return valueAt(&r.Shock.Distributions, "distributions", metric, at)
+	})
+	if err != nil {
+		c.skip(err.Error())
+		return
+	}
+	c.describe(xs)
+	c.judge(t.Contains(c.Mean))
+	if c.Mean > t.FlagAbove {
+		c.Flagged = true
+		c.note("above the flag of %s: check, do not reject", Format(t.FlagAbove, People))
+	}
+}
+
+// ct5: median courier income change against the reference month, and the
+// identity gross-pay change = delivered-parcel change.
+func ct5(c *Check, t *Target, rs []sim.Result, e *env) {
+	m := firstN(monthsIn(t.Statistic), 2, jan26, nov25)
+	c.Label, c.Unit = label("median courier income change %s vs %s", m[0], m[1]), KRW
+	c.Target = "< 0; gross-pay change = parcel change"
+	if d0 := sim.Date(e.d0.Year(), e.d0.Month(), 1); !d0.Equal(m[1]) {
+		c.skip(fmt.Sprintf("the outputs measure courier income change against the disclosure month %s, not %s", month(d0), month(m[1])))
+		return
+	}
+	xs, err := perRep(rs, func(r *sim.Result) (float64, error) {
+		return valueAt(&r.Shock.Distributions, "distributions", "courier_income_change_p50", m[0])
+	})
+	if err != nil {
+		c.skip(err.Error())
+		return
+	}
+	gaps, err := perRep(rs, func(r *sim.Result) (float64, error) { return payParcelGap(&r.Shock, m[0], m[1]) })
+	if err != nil {
+		c.skip(err.Error())
+		return
+	}
+	c.describe(xs)
+	worst := 0.0
+	for _, g := range gaps {
+		if !(math.Abs(g) <= worst) { // NaN stays worst
+			worst = math.Abs(g)
+		}
+	}
+	ok := worst <= identityTol
+	c.note("median of each courier's monthly net income change; gross-pay change - parcel change: max |gap| %.2g over replicates (identity %s within %g)",
+		worst, map[bool]string{true: "holds", false: "fails"}[ok], identityTol)
+	c.judge(c.Mean < 0 && ok)
+}
+
+// identityTol is CT-5's tolerance on gross-pay change − parcel change.
+const identityTol = 1e-9
+
+// ct6: Q4 revenue, shock over twin − 1, from daily sums.
+func ct6(c *Check, t *Target, rs []sim.Result, e *env) {
+	q := quarterOf(t, q4of25)
+	c.Label, c.Unit = quarterLabel(q)+" revenue, shock / twin - 1", Share
+	xs, err := perRep(rs, func(r *sim.Result) (float64, error) {
+		s, err := quarterSum(&r.Shock.Daily, "revenue", q)
+		if err != nil {
+			return 0, err
+		}
+		w, err := quarterSum(&r.Twin.Daily, "revenue", q)
+		return s/w - 1, err
+	})
+	if err != nil {
+		c.skip(err.Error())
+		return
+	}
+	c.describe(xs)
+	c.judge(t.Contains(c.Mean))
+}
+
+// ct7: Q4 net profit of shock (the statistic) and twin, from daily sums.
+func ct7(c *Check, t *Target, rs []sim.Result, e *env) {
+	q := quarterOf(t, q4of25)
+	c.Label, c.Unit = quarterLabel(q)+" net profit, shock", KRW
+	shock, err := perRep(rs, func(r *sim.Result) (float64, error) { return quarterSum(&r.Shock.Daily, "net_profit", q) })
+	if err != nil {
+		c.skip(err.Error())
+		return
+	}
+	twin, err := perRep(rs, func(r *sim.Result) (float64, error) { return quarterSum(&r.Twin.Daily, "net_profit", q) })
+	if err != nil {
+		c.skip(err.Error())
+		return
+	}
+	c.describe(shock)
+	tw := output.Describe(twin)
+	c.note("twin %s", Format(tw.Mean, KRW))
+	c.judge(tw.Mean > 0 && c.Mean < 0)
+}
+
+// ct8: the engine does not output cohort C0's share.
+func ct8(c *Check, t *Target, rs []sim.Result, e *env) {
+	c.Label, c.Unit = "cohort C0 share not Active or g < 0.95", Share
+	c.skip("the outputs have no cohort-C0 (Active on D0-1) share; share_reduced covers all account holders and leaves out those who left")
+}
+
+// ct9: needs a second batch.
+func ct9(c *Check, t *Target, rs []sim.Result, e *env) {
+	c.Label = "follow-up / main orders effect"
+	c.skip("needs the follow_up_breach_accounts = 0 variant, a second batch on the same seed")
+}
+
+// ct10: Q4 distinct purchasers (shock − twin, the statistic) and WOW
+// cancellations (shock − twin), from the quarterly table.
+func ct10(c *Check, t *Target, rs []sim.Result, e *env) {
+	q := quarterOf(t, q4of25)
+	c.Label, c.Unit = quarterLabel(q)+" purchasers, shock - twin", People
+	effect := func(metric string) ([]float64, error) {
+		return perRep(rs, func(r *sim.Result) (float64, error) {
+			if _, _, err := dailySum(&r.Shock.Daily, "orders", q, q.AddDate(0, 3, -1)); err != nil {
+				return 0, err // a partial quarter
+			}
+			s, err := valueAt(&r.Shock.Quarterly, "quarterly", metric, q)
+			if err != nil {
+				return 0, err
+			}
+			w, err := valueAt(&r.Twin.Quarterly, "quarterly", metric, q)
+			return s - w, err
+		})
+	}
+	buyers, err := effect("purchasers")
+	if err != nil {
+		c.skip(err.Error())
+		return
+	}
+	cancels, err := effect("wow_cancellations")
+	if err != nil {
+		c.skip(err.Error())
+		return
+	}
+	c.describe(buyers)
+	wc := output.Describe(cancels)
+	c.note("WOW cancellations, shock - twin: %s", Format(wc.Mean, People))
+	c.judge(c.Mean < 0 && wc.Mean > 0)
+}
