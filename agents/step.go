@@ -109,6 +109,10 @@ func (c *Consumers) Step(lo, hi int, d *Day, p *Partial) {
 		if aware || d.UtilityChanged || (wow != (flags&FlagWasWOW != 0)) {
 			ss = c.sstar(c.UF, tau, wow, susp, d.SumExpU)
 			c.SStar[i] = ss
+			flags &^= FlagWasWOW
+			if wow {
+				flags |= FlagWasWOW
+			}
 		}
 		sigma := c.Sigma[i] + zs*(ss-c.Sigma[i])
 		c.Sigma[i] = sigma
@@ -265,10 +269,6 @@ func (c *Consumers) Step(lo, hi int, d *Day, p *Partial) {
 				c.LastWeek[i] = d.Week
 				p.NewWeek++
 			}
-		}
-		flags &^= FlagWasWOW // remember membership for tomorrow's basket target
-		if flags&FlagWOW != 0 {
-			flags |= FlagWasWOW
 		}
 		c.Flags[i] = flags
 

@@ -181,8 +181,8 @@ func TestTwinStationary(t *testing.T) {
 	twinDrift(t, n, []string{"orders", "active", "wow_members", "dau", "merchants_alive", "couriers_active"})
 }
 
-// TestTwinStationaryFC checks T7 for fulfillment staff at N = 1e5 consumers
-// (a long test). At 2e4 consumers the daily order count has a 1.9 % sampling
+// TestTwinStationaryFC checks T7 for fulfillment staff, and with more power
+// for orders, at N = 1e5 consumers (a long test). At 2e4 consumers the daily order count has a 1.9 % sampling
 // sd, so dips below the 2 % VTO tolerance (s_tol) send staff home on about
 // one day in six; the extra attrition that VTO causes (hF1) is not replaced
 // and the twin's headcount falls by about 1.2 % a year. At 1e5 such days are
@@ -191,7 +191,7 @@ func TestTwinStationaryFC(t *testing.T) {
 	if testing.Short() {
 		t.Skip("long: 20 twin years at 1e5 consumers")
 	}
-	twinDrift(t, 100_000, []string{"fc_active", "fc_worked_hours", "wow_members"})
+	twinDrift(t, 100_000, []string{"fc_active", "fc_worked_hours", "wow_members", "orders", "parcels_processed"})
 }
 
 // twinDrift runs 20 twin replicates of a year and checks, per metric, that
