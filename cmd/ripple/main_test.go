@@ -290,3 +290,66 @@ func TestPlotRedraws(t *testing.T) {
 		t.Errorf("plot of an empty directory: exit %d, want 1", code)
 	}
 }
+
+// TestRunMeanField runs `ripple run -meanfield`: the mean field instead of the
+// agents, the same files as one replicate, the same table with intervals n/a.
+// (Its speed is sim/meanfield's BenchmarkRun.)
+func TestRunMeanField(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "mf")
+	code, stdout, stderr := call("run", "-meanfield", "-out", out)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	for _, want := range []string{"kr_coupang_2025: mean field (deterministic)", "Oct 2025", "Mar 2026", "MAU shock", "[n/a]", "Wrote daily.csv"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+	if !strings.Contains(stderr, "mean field of shock and twin") {
+		t.Errorf("stderr: %q", stderr)
+	}
+	for _, name := range output.Files {
+		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
+			t.Error(err)
+		}
+	}
+	daily, err := os.ReadFile(filepath.Join(out, "daily.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"scenario,lever_set,replicate,variant,date,metric,value\nkr_coupang_2025,case,0,shock,2025-09-01,dau,",
+		",0,effect,2025-12-01,aware_share,", ",0,twin,2026-12-31,orders,"} {
+		if !bytes.Contains(daily, []byte(want)) {
+			t.Errorf("daily.csv lacks %q", want)
+		}
+	}
+	var m output.Manifest
+	b, _ := os.ReadFile(filepath.Join(out, "manifest.json"))
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Replicates != 1 || m.Agents.Consumers != 0 || m.Agents.RealConsumers != 34.4e6 {
+		t.Errorf("manifest: %+v", m)
+	}
+
+	// Deterministic: a second run writes the same tables.
+	again := filepath.Join(t.TempDir(), "again")
+	if code, _, stderr := call("run", "-meanfield", "-quiet", "-no-figures", "-out", again); code != 0 || stderr != "" {
+		t.Fatalf("quiet run: exit %d, stderr %q", code, stderr)
+	}
+	for _, name := range output.Files[:len(output.Files)-1] {
+		x, _ := os.ReadFile(filepath.Join(out, name))
+		y, _ := os.ReadFile(filepath.Join(again, name))
+		if !bytes.Equal(x, y) {
+			t.Errorf("%s differs between mean-field runs", name)
+		}
+	}
+
+	code, _, stderr = call("run", "-meanfield", "-replicates", "3", "-out", filepath.Join(t.TempDir(), "x"))
+	if code != 2 || !strings.Contains(stderr, "do not apply with -meanfield") {
+		t.Errorf("-meanfield -replicates 3: exit %d, stderr %q", code, stderr)
+	}
+	if _, stdout, _ := call("run", "-h"); !strings.Contains(stdout, "-meanfield") || !strings.Contains(stdout, "mean-field companion") {
+		t.Errorf("run -h does not describe -meanfield:\n%s", stdout)
+	}
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ripple-sim/ripple/configs"
 	"github.com/ripple-sim/ripple/sim"
+	"github.com/ripple-sim/ripple/sim/meanfield"
 	"github.com/ripple-sim/ripple/sim/output"
 )
 
@@ -34,7 +35,14 @@ across replicates) and manifest.json into the output directory, which is
 replaced atomically, with figures (PNG and SVG) in its figures/ directory.
 With -format parquet the five long tables are Parquet files instead of CSV.
 Prints a monthly summary and a line per group of agents. Ctrl-C stops
-without output.`,
+without output.
+
+With -meanfield it runs the deterministic mean-field companion of the
+model (MODEL.md M14; package sim/meanfield) instead of the agents: the
+same forcing, consumers as classes of identical agents on a complete
+graph, expected values instead of draws. It takes well under a second,
+writes the same files as one "replicate" (metrics without a mean-field
+counterpart are absent) and prints the same table, with intervals n/a.`,
 		example: "ripple run -preset " + defaultPreset + " -replicates 16 -seed 7 -out runs/case",
 	}
 	file := fs.String("scenario", "", "read the scenario from TOML `FILE` (default: the embedded preset "+defaultPreset+")")
@@ -47,6 +55,7 @@ without output.`,
 	quiet := fs.Bool("quiet", false, "show no progress")
 	format := fs.String("format", output.FormatCSV, "format `F` of the long tables: csv or parquet (zstd, typed columns)")
 	noFigures := fs.Bool("no-figures", false, "do not draw figures")
+	meanField := fs.Bool("meanfield", false, "run the deterministic mean field instead of the agents (one \"replicate\",\nwell under a second); -seed, -replicates and -consumers do not apply")
 	if ok, code := parse(fs, h, args, stdout, stderr); !ok {
 		return code
 	}
@@ -69,6 +78,8 @@ without output.`,
 		return usageErr(stderr, "run", fmt.Sprintf("-consumers must be at least 1 (got %d)", *consumers))
 	case *out == "":
 		return usageErr(stderr, "run", "-out needs a directory name")
+	case *meanField && (set["seed"] || set["replicates"] || set["consumers"]):
+		return usageErr(stderr, "run", "-seed, -replicates and -consumers do not apply with -meanfield")
 	}
 	if *preset == "" {
 		*preset = defaultPreset
@@ -89,25 +100,42 @@ without output.`,
 		return fail(stderr, "ripple run", err)
 	}
 
-	if !*quiet {
-		fmt.Fprintf(stderr, "ripple: %s, %s of shock and twin, %d consumer agents for %s app users, %d workers\n",
-			sc.Name, plural(*reps, "replicate"), sc.Population.Consumers, millions(sc.Population.RealConsumers), *workers)
-	}
-	ctx, stop := newContext()
-	defer stop()
-	prog := newProgress(stderr, *quiet, *reps)
-	start := time.Now()
-	results, err := sim.RunBatch(ctx, sc, sim.BatchOptions{Seed: *seed, Replicates: *reps, Workers: *workers, Progress: prog.update})
-	wall := time.Since(start)
-	prog.finish()
-	interrupted := ctx.Err() != nil
-	stop() // a second Ctrl-C from here on kills the process as usual
-	if interrupted {
-		fmt.Fprintln(stderr, "ripple: interrupted; no output written (finished replicates are not kept yet)")
-		return 130
-	}
-	if err != nil {
-		return fail(stderr, "ripple run: simulation failed", err)
+	var results []sim.Result
+	var start time.Time
+	var wall time.Duration
+	if *meanField {
+		*reps, *seed = 1, 0
+		if !*quiet {
+			fmt.Fprintf(stderr, "ripple: %s, mean field of shock and twin for %s app users\n", sc.Name, millions(sc.Population.RealConsumers))
+		}
+		start = time.Now()
+		r, err := meanfield.Run(sc)
+		wall = time.Since(start)
+		if err != nil {
+			return fail(stderr, "ripple run: mean field failed", err)
+		}
+		results = []sim.Result{r}
+	} else {
+		if !*quiet {
+			fmt.Fprintf(stderr, "ripple: %s, %s of shock and twin, %d consumer agents for %s app users, %d workers\n",
+				sc.Name, plural(*reps, "replicate"), sc.Population.Consumers, millions(sc.Population.RealConsumers), *workers)
+		}
+		ctx, stop := newContext()
+		defer stop()
+		prog := newProgress(stderr, *quiet, *reps)
+		start = time.Now()
+		results, err = sim.RunBatch(ctx, sc, sim.BatchOptions{Seed: *seed, Replicates: *reps, Workers: *workers, Progress: prog.update})
+		wall = time.Since(start)
+		prog.finish()
+		interrupted := ctx.Err() != nil
+		stop() // a second Ctrl-C from here on kills the process as usual
+		if interrupted {
+			fmt.Fprintln(stderr, "ripple: interrupted; no output written (finished replicates are not kept yet)")
+			return 130
+		}
+		if err != nil {
+			return fail(stderr, "ripple run: simulation failed", err)
+		}
 	}
 
 	run := output.Run{
@@ -116,13 +144,23 @@ without output.`,
 		Agents: output.Agents{Consumers: sc.Population.Consumers, RealConsumers: sc.Population.RealConsumers},
 		Start:  start, Wall: wall,
 	}
+	if *meanField {
+		run.Workers, run.Agents.Consumers = 1, 0 // no agents
+	}
 	if !*noFigures {
 		run.Extra = figureSet(sc, *seed, *reps, output.Summarize(results), output.Policy(results))
 	}
 	if err := output.Write(*out, run, results); err != nil {
 		return fail(stderr, "ripple run", err)
 	}
-	printSummary(stdout, sc, *seed, results)
+	if *meanField {
+		s := output.Summarize(results)
+		fmt.Fprintf(stdout, "%s: mean field (deterministic), %s app users\n\n", sc.Name, millions(sc.Population.RealConsumers))
+		printMonths(stdout, s)
+		printGroups(stdout, results, s)
+	} else {
+		printSummary(stdout, sc, *seed, results)
+	}
 	figs := ""
 	if len(run.Extra) > 0 {
 		figs = fmt.Sprintf(" and %d figures (PNG, SVG) in figures/", len(run.Extra)/2)
