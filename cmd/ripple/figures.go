@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"fmt"
 	"io"
 
 	"github.com/ripple-sim/ripple/plots"
 	"github.com/ripple-sim/ripple/sim"
 	"github.com/ripple-sim/ripple/sim/output"
+	"github.com/ripple-sim/ripple/targets"
 )
 
 // The standard figures of a run, drawn into figures/ by `ripple run` and
@@ -18,28 +21,28 @@ var (
 	fanMonthly = []string{"mau"}
 )
 
-// figureSet returns the run's figures as output extras, PNG and SVG each.
-func figureSet(sc sim.Scenario, seed uint64, reps int, sum output.Summary, policy []output.PolicyRow) []output.Extra {
-	opt := plots.Options{Caption: plots.Caption(sc.Name, reps, seed), Marks: plots.ScenarioMarks(&sc)}
-	var figs []*plots.Figure
+// figures draws the run's figures, in report order, with their file names.
+func figures(sc sim.Scenario, m output.Manifest, sum output.Summary, policy []output.PolicyRow) ([]string, []*plots.Figure) {
+	opt := plots.Options{Caption: plots.Caption(sc.Name, m.Replicates, m.Seed), Marks: plots.ScenarioMarks(&sc)}
 	var names []string
+	var figs []*plots.Figure
 	add := func(name string, f *plots.Figure, err error) {
 		if err == nil {
-			figs, names = append(figs, f), append(names, name)
+			names, figs = append(names, name), append(figs, f)
 		}
 	}
-	for _, m := range fanMonthly {
-		f, err := plots.Fan(sum.Monthly, m, opt)
-		add("fan_"+m, f, err)
+	for _, metric := range fanMonthly {
+		f, err := plots.Fan(sum.Monthly, metric, opt)
+		add("fan_"+metric, f, err)
 	}
-	for _, m := range fanDaily {
-		f, err := plots.Fan(sum.Daily, m, opt)
-		add("fan_"+m, f, err)
-		f, err = plots.Effect(sum.Daily, m, opt)
-		add("effect_"+m, f, err)
+	for _, metric := range fanDaily {
+		f, err := plots.Fan(sum.Daily, metric, opt)
+		add("fan_"+metric, f, err)
+		f, err = plots.Effect(sum.Daily, metric, opt)
+		add("effect_"+metric, f, err)
 	}
 	if len(policy) > 0 {
-		f, err := plots.Policy(plots.PolicyRows("case", policy), opt)
+		f, err := plots.Policy(plots.PolicyRows(m.LeverSet, policy), opt)
 		add("policy", f, err)
 	}
 	f, err := plots.Spread(sum.Daily, "trust_p10", "trust_p50", "trust_p90", opt)
@@ -49,22 +52,65 @@ func figureSet(sc sim.Scenario, seed uint64, reps int, sum output.Summary, polic
 	month := sc.Disclosure.AddDate(0, 2, 1-sc.Disclosure.Day()) // the second month after the disclosure
 	f, err = plots.Distribution(sum.Distributions, month, opt)
 	add("merchant_revenue_change", f, err)
+	return names, figs
+}
 
-	var extras []output.Extra
+// extras returns a run's figures (PNG and SVG under figures/) and its
+// self-contained report.html as output files. m describes the run.
+func extras(sc sim.Scenario, m output.Manifest, results []sim.Result) ([]output.Extra, error) {
+	sum, policy := output.Summarize(results), output.Policy(results)
+	names, figs := figures(sc, m, sum, policy)
+	var out []output.Extra
+	report := plots.ReportData{
+		Title:        "ripple: " + sc.Name,
+		Caption:      plots.Caption(sc.Name, m.Replicates, m.Seed),
+		ScenarioTOML: m.ScenarioTOML,
+		Provenance:   provenance(m),
+	}
+	for _, c := range targets.Evaluate(results, &sc) {
+		report.Headline = append(report.Headline, plots.HeadlineRow{ID: c.ID, Statistic: c.Statistic, Target: c.Target,
+			Weight: c.Weight, Mean: c.Mean, Lo: c.Lo, Hi: c.Hi, Status: c.Status, Note: c.Note})
+	}
 	for i, fig := range figs {
+		rf, err := plots.ReportFigureOf(names[i], fig)
+		if err != nil {
+			return nil, err
+		}
+		report.Figures = append(report.Figures, rf)
 		for _, format := range []string{"png", "svg"} {
-			extras = append(extras, output.Extra{
-				Name: "figures/" + names[i] + "." + format,
-				Write: func(w io.Writer) error {
-					wt, err := fig.WriterTo(format)
-					if err != nil {
-						return err
-					}
-					_, err = wt.WriteTo(w)
+			out = append(out, output.Extra{Name: "figures/" + names[i] + "." + format, Write: func(w io.Writer) error {
+				if format == "png" {
+					_, err := w.Write(rf.PNG)
 					return err
-				},
-			})
+				}
+				wt, err := fig.WriterTo(format)
+				if err != nil {
+					return err
+				}
+				_, err = wt.WriteTo(w)
+				return err
+			}})
 		}
 	}
-	return extras
+	var html bytes.Buffer
+	if err := plots.Report(&html, report); err != nil {
+		return nil, err
+	}
+	out = append(out, output.Extra{Name: "report.html", Write: func(w io.Writer) error {
+		_, err := w.Write(html.Bytes())
+		return err
+	}})
+	return out, nil
+}
+
+// provenance lists what produced a run, for the report.
+func provenance(m output.Manifest) []plots.KeyValue {
+	kv := func(k, v string) plots.KeyValue { return plots.KeyValue{Key: k, Value: v} }
+	return []plots.KeyValue{
+		kv("ripple", m.Ripple), kv("Go", m.Go), kv("OS/arch", m.GOOS+"/"+m.GOARCH),
+		kv("scenario", m.Scenario), kv("lever set", m.LeverSet),
+		kv("seed", fmt.Sprint(m.Seed)), kv("replicates", fmt.Sprint(m.Replicates)), kv("workers", fmt.Sprint(m.Workers)),
+		kv("consumer agents", fmt.Sprintf("%d for %.4g app users", m.Agents.Consumers, m.Agents.RealConsumers)),
+		kv("started", m.StartTime), kv("simulation wall time", fmt.Sprintf("%.1f s", m.WallSeconds)),
+	}
 }

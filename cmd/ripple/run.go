@@ -148,7 +148,9 @@ counterpart are absent) and prints the same table, with intervals n/a.`,
 		run.Workers, run.Agents.Consumers = 1, 0 // no agents
 	}
 	if !*noFigures {
-		run.Extra = figureSet(sc, *seed, *reps, output.Summarize(results), output.Policy(results))
+		if run.Extra, err = extras(sc, output.ManifestOf(&run), results); err != nil {
+			return fail(stderr, "ripple run: figures", err)
+		}
 	}
 	if err := output.Write(*out, run, results); err != nil {
 		return fail(stderr, "ripple run", err)
@@ -163,7 +165,7 @@ counterpart are absent) and prints the same table, with intervals n/a.`,
 	}
 	figs := ""
 	if len(run.Extra) > 0 {
-		figs = fmt.Sprintf(" and %d figures (PNG, SVG) in figures/", len(run.Extra)/2)
+		figs = fmt.Sprintf(", report.html and %d figures (PNG, SVG) in figures/", len(run.Extra)/2)
 	}
 	fmt.Fprintf(stdout, "\nWrote %s%s to %s/ in %s.\n", strings.Join(output.FilesFor(*format), ", "), figs, strings.TrimSuffix(*out, "/"), seconds(wall))
 	return 0

@@ -181,7 +181,7 @@ func Write(dir string, run Run, results []sim.Result) (err error) {
 	writers = append(writers,
 		func(w io.Writer) error { return writePolicy(w, &run, policy) },
 		func(w io.Writer) error { return writeSummary(w, &sum) })
-	m := newManifest(&run)
+	m := ManifestOf(&run)
 	for i, write := range writers {
 		f, err := writeFile(tmp, files[i], write)
 		if err != nil {
@@ -215,7 +215,8 @@ func Write(dir string, run Run, results []sim.Result) (err error) {
 	return replace(tmp, dir)
 }
 
-func newManifest(run *Run) Manifest {
+// ManifestOf returns the manifest of a run, without its file list.
+func ManifestOf(run *Run) Manifest {
 	v := run.Version
 	if v == "" {
 		v = Version()
