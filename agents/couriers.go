@@ -460,21 +460,7 @@ func (c *Couriers) IncomeStats(m, ref int16, mask uint8) (CourierIncome, error) 
 // courierPercentiles sorts x in place and returns its P10, P50 and P90.
 func courierPercentiles(x []float64) (p10, p50, p90 float64) {
 	slices.Sort(x)
-	return courierQuantile(x, 0.1), courierQuantile(x, 0.5), courierQuantile(x, 0.9)
-}
-
-// courierQuantile is the p-quantile of sorted x by linear interpolation
-// between order statistics (R type 7); NaN for empty x.
-func courierQuantile(x []float64, p float64) float64 {
-	if len(x) == 0 {
-		return math.NaN()
-	}
-	h := p * float64(len(x)-1)
-	j := int(h)
-	if j >= len(x)-1 {
-		return x[len(x)-1]
-	}
-	return x[j] + (h-float64(j))*(x[j+1]-x[j])
+	return Quantile(x, 0.1), Quantile(x, 0.5), Quantile(x, 0.9)
 }
 
 // Clone returns an independent copy sharing the read-only traits.

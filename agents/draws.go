@@ -53,3 +53,17 @@ func StochRound(x, u float64) int {
 	}
 	return int(k)
 }
+
+// Quantile is the p-quantile of sorted x by linear interpolation
+// between order statistics (R type 7); NaN for empty x.
+func Quantile(x []float64, p float64) float64 {
+	if len(x) == 0 {
+		return math.NaN()
+	}
+	h := p * float64(len(x)-1)
+	j := int(h)
+	if j >= len(x)-1 {
+		return x[len(x)-1]
+	}
+	return x[j] + (h-float64(j))*(x[j+1]-x[j])
+}

@@ -51,7 +51,7 @@ func (e *Engine) snapshot(t int) {
 		e.scratch = e.merchants.AppendDelta(e.scratch[:0], m, c)
 		slices.Sort(e.scratch)
 		for _, q := range distQuantiles {
-			put(quantile(e.scratch, q))
+			put(agents.Quantile(e.scratch, q))
 		}
 	}
 	e.scratch = e.merchants.AppendDelta(e.scratch[:0], m, -1)
@@ -71,9 +71,9 @@ func (e *Engine) snapshot(t int) {
 		}
 	}
 	slices.Sort(e.scratch)
-	put(quantile(e.scratch, 0.10))
-	put(quantile(e.scratch, 0.50))
-	put(quantile(e.scratch, 0.90))
+	put(agents.Quantile(e.scratch, 0.10))
+	put(agents.Quantile(e.scratch, 0.50))
+	put(agents.Quantile(e.scratch, 0.90))
 
 	ref := int16(e.cal.month[e.cal.day(e.sc.Disclosure)])
 	var inc agents.CourierIncome
@@ -99,20 +99,6 @@ func (e *Engine) snapshot(t int) {
 // cohortRef marks the couriers Active on the first day of the disclosure
 // month, the cohort of CT-5's income change.
 const cohortRef uint8 = 1
-
-// quantile interpolates linearly between order statistics of sorted x (R's
-// type 7); NaN for an empty x.
-func quantile(x []float64, p float64) float64 {
-	if len(x) == 0 {
-		return math.NaN()
-	}
-	h := p * float64(len(x)-1)
-	i := int(h)
-	if i+1 >= len(x) {
-		return x[len(x)-1]
-	}
-	return x[i] + (h-float64(i))*(x[i+1]-x[i])
-}
 
 func ratioNaN(a, b float64) float64 {
 	if b == 0 {

@@ -412,7 +412,7 @@ func (e *economy) snapshot(mo int) []float64 {
 		e.scratch = e.merch.AppendDelta(e.scratch[:0], mo, c)
 		slices.Sort(e.scratch)
 		for _, q := range distQuantiles {
-			out = append(out, quantile(e.scratch, q))
+			out = append(out, agents.Quantile(e.scratch, q))
 		}
 	}
 	e.scratch = e.merch.AppendDelta(e.scratch[:0], mo, -1)
@@ -435,19 +435,6 @@ func (e *economy) snapshot(mo int) []float64 {
 		}
 	}
 	slices.Sort(e.scratch)
-	out = append(out, quantile(e.scratch, 0.10), quantile(e.scratch, 0.50), quantile(e.scratch, 0.90))
+	out = append(out, agents.Quantile(e.scratch, 0.10), agents.Quantile(e.scratch, 0.50), agents.Quantile(e.scratch, 0.90))
 	return append(out, e.dva...)
-}
-
-// quantile interpolates between order statistics of sorted x (R type 7).
-func quantile(x []float64, p float64) float64 {
-	if len(x) == 0 {
-		return math.NaN()
-	}
-	h := p * float64(len(x)-1)
-	i := int(h)
-	if i+1 >= len(x) {
-		return x[len(x)-1]
-	}
-	return x[i] + (h-float64(i))*(x[i+1]-x[i])
 }
