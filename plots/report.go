@@ -33,6 +33,7 @@ type ReportData struct {
 type HeadlineRow struct {
 	ID, Statistic, Target, Weight string
 	Mean, Lo, Hi                  float64
+	Suffix                        string // unit after each number, such as "%"
 	Status, Note                  string
 }
 
@@ -124,8 +125,11 @@ func Report(w io.Writer, r ReportData) error {
 		counts[row.Class]++
 		mag := maxAbs(h.Mean, h.Lo, h.Hi)
 		row.MeanText = formatReportNumber(h.Mean, mag)
+		if finite(h.Mean) {
+			row.MeanText += h.Suffix
+		}
 		if finite(h.Lo) || finite(h.Hi) {
-			row.Interval = "[" + formatReportNumber(h.Lo, mag) + ", " + formatReportNumber(h.Hi, mag) + "]"
+			row.Interval = "[" + formatReportNumber(h.Lo, mag) + h.Suffix + ", " + formatReportNumber(h.Hi, mag) + h.Suffix + "]"
 		}
 		v.Headline = append(v.Headline, row)
 	}

@@ -68,8 +68,15 @@ func extras(sc sim.Scenario, m output.Manifest, results []sim.Result) ([]output.
 		Provenance:   provenance(m),
 	}
 	for _, c := range targets.Evaluate(results, &sc) {
-		report.Headline = append(report.Headline, plots.HeadlineRow{ID: c.ID, Statistic: c.Statistic, Target: c.Target,
-			Weight: c.Weight, Mean: c.Mean, Lo: c.Lo, Hi: c.Hi, Status: c.Status, Note: c.Note})
+		row := plots.HeadlineRow{ID: c.ID, Statistic: c.Statistic, Target: c.Target,
+			Weight: c.Weight, Mean: c.Mean, Lo: c.Lo, Hi: c.Hi, Status: c.Status, Note: c.Note}
+		switch c.Unit {
+		case targets.Share:
+			row.Mean, row.Lo, row.Hi, row.Suffix = 100*c.Mean, 100*c.Lo, 100*c.Hi, "%"
+		case targets.KRW:
+			row.Suffix = " KRW"
+		}
+		report.Headline = append(report.Headline, row)
 	}
 	for i, fig := range figs {
 		rf, err := plots.ReportFigureOf(names[i], fig)
