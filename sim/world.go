@@ -62,28 +62,30 @@ func (w *World) NewEngine(twin bool, workers int) (*Engine, error) {
 // checked between days.
 func (w *World) Run(ctx context.Context, rep, workers int) (Result, error) {
 	res := Result{Replicate: rep}
-	for _, twin := range []bool{false, true} {
-		e, err := w.NewEngine(twin, workers)
-		if err != nil {
-			return res, err
-		}
-		for !e.Done() {
-			if e.t%32 == 0 {
-				if err := ctx.Err(); err != nil {
-					e.Close()
-					return res, err
-				}
-			}
-			e.Step()
-		}
-		e.Close()
-		if twin {
-			res.Twin = e.Tables()
-		} else {
-			res.Shock = e.Tables()
-		}
+	var err error
+	if res.Shock, err = w.run(ctx, false, workers); err != nil {
+		return res, err
 	}
-	return res, nil
+	res.Twin, err = w.run(ctx, true, workers)
+	return res, err
+}
+
+// run simulates the shock run or the twin.
+func (w *World) run(ctx context.Context, twin bool, workers int) (Tables, error) {
+	e, err := w.NewEngine(twin, workers)
+	if err != nil {
+		return Tables{}, err
+	}
+	defer e.Close()
+	for !e.Done() {
+		if e.t%32 == 0 {
+			if err := ctx.Err(); err != nil {
+				return Tables{}, err
+			}
+		}
+		e.Step()
+	}
+	return e.Tables(), nil
 }
 
 // Check reports the first reason a scenario cannot run. Files are checked
