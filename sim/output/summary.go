@@ -55,7 +55,8 @@ type Stat struct {
 	N            int
 	Mean         float64
 	SE           float64 // standard error of the mean; NaN when N < 2
-	P5, P50, P95 float64 // quantiles, linearly interpolated
+	P5, P25, P50 float64 // quantiles, linearly interpolated
+	P75, P95     float64
 	Lo, Hi       float64 // 95 % interval for the mean, Mean ± t(0.975, N−1)·SE; NaN when N < 2
 }
 
@@ -127,7 +128,7 @@ func Summarize(results []sim.Result) Summary {
 // describe sorts xs and returns its Stat; tq caches t quantiles by n.
 func describe(xs, tq []float64) Stat {
 	nan := math.NaN()
-	st := Stat{N: len(xs), Mean: nan, SE: nan, P5: nan, P50: nan, P95: nan, Lo: nan, Hi: nan}
+	st := Stat{N: len(xs), Mean: nan, SE: nan, P5: nan, P25: nan, P50: nan, P75: nan, P95: nan, Lo: nan, Hi: nan}
 	n := len(xs)
 	if n == 0 {
 		return st
@@ -136,7 +137,9 @@ func describe(xs, tq []float64) Stat {
 	sort.Float64s(xs)
 	st.Mean = stat.Mean(xs, nil)
 	st.P5 = stat.Quantile(0.05, stat.LinInterp, xs, nil)
+	st.P25 = stat.Quantile(0.25, stat.LinInterp, xs, nil)
 	st.P50 = stat.Quantile(0.50, stat.LinInterp, xs, nil)
+	st.P75 = stat.Quantile(0.75, stat.LinInterp, xs, nil)
 	st.P95 = stat.Quantile(0.95, stat.LinInterp, xs, nil)
 	if n >= 2 {
 		st.SE = stat.StdDev(xs, nil) / math.Sqrt(float64(n))
