@@ -30,6 +30,9 @@
 //	CT-9   not computed: needs a batch without the follow-up breach
 //	CT-10  quarterly purchasers, shock - twin < 0, and wow_cancellations, shock - twin > 0
 //
+// An Accumulator computes the same checks from replicates fed one at a time
+// (Add), for batches streamed rather than held: Evaluate is a loop over Add.
+//
 // Dates come from the statistic's text (YYYY-MM, YYYY-MM-DD, Qn-YYYY), else
 // MODEL.md's; the disclosure date, the merchant base window and the VTO
 // windows come from the run's scenario.

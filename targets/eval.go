@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"time"
 
@@ -64,21 +65,84 @@ func Evaluate(results []sim.Result, sc *sim.Scenario) []Check {
 // dates of a statistic are those written in its Statistic text (YYYY-MM
 // months, YYYY-MM-DD days, Qn-YYYY quarters), else MODEL.md §8's. Targets
 // whose inputs the outputs lack, or whose id has no statistic here, are
-// NotComputed with the reason in Note.
+// NotComputed with the reason in Note; the reason is the first failing
+// replicate's. Evaluate feeds the results, in order, to an Accumulator.
 func (s *Set) Evaluate(results []sim.Result, sc *sim.Scenario) []Check {
+	a := s.NewAccumulator(sc)
+	for i := range results {
+		a.Add(&results[i])
+	}
+	return a.Checks()
+}
+
+// Accumulator computes the calibration statistics of replicates fed one at a
+// time, for batches too large to hold: Add takes from a replicate's tables
+// the few numbers each statistic needs and keeps no reference to the tables;
+// Checks describes and judges them as Set.Evaluate does. An Accumulator keeps
+// each statistic's per-replicate values (at most three float64 per target and
+// replicate, about 110 bytes a replicate for the default targets), because
+// output.Describe's mean and interval are computed from the sorted values
+// and a running sum would differ from Evaluate in the last bits. It is not
+// safe for concurrent use: feed it from one goroutine.
+type Accumulator struct {
+	targets []Target
+	checks  []Check  // prepared by the evaluators: label, unit, target; skipped when the scenario rules a statistic out
+	tallies []*tally // nil when there is nothing to accumulate
+	n       int      // replicates added
+}
+
+// NewAccumulator returns an Accumulator of the embedded kr_coupang_2025
+// targets (Default); see Set.NewAccumulator.
+func NewAccumulator(sc *sim.Scenario) *Accumulator {
+	s := Default()
+	return s.NewAccumulator(sc)
+}
+
+// NewAccumulator returns an empty Accumulator of the set's targets; sc is as
+// in Set.Evaluate. Later changes to s do not affect it.
+func (s *Set) NewAccumulator(sc *sim.Scenario) *Accumulator {
 	e := newEnv(sc)
-	checks := make([]Check, 0, len(s.Targets))
-	for i := range s.Targets {
-		t := &s.Targets[i]
-		c := Check{ID: t.ID, Label: t.Statistic, Statistic: t.Statistic, Weight: t.Weight, Unit: Ratio,
+	a := &Accumulator{targets: slices.Clone(s.Targets)}
+	a.checks = make([]Check, len(a.targets))
+	a.tallies = make([]*tally, len(a.targets))
+	for i := range a.targets {
+		t := &a.targets[i]
+		a.checks[i] = Check{ID: t.ID, Label: t.Statistic, Statistic: t.Statistic, Weight: t.Weight, Unit: Ratio,
 			Mean: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
-		switch ev := evaluators[t.ID]; {
-		case ev == nil:
+		if ev := evaluators[t.ID]; ev != nil {
+			a.tallies[i] = ev(&a.checks[i], t, &e)
+		}
+	}
+	return a
+}
+
+// Add adds one replicate.
+func (a *Accumulator) Add(r *sim.Result) {
+	a.n++
+	for _, t := range a.tallies {
+		if t != nil {
+			t.add(r)
+		}
+	}
+}
+
+// Checks returns the checks of the replicates added so far, one per target
+// in the set's order: what Set.Evaluate returns for the same replicates in
+// the same order. It may be called again after more Adds.
+func (a *Accumulator) Checks() []Check {
+	checks := make([]Check, 0, len(a.targets))
+	for i := range a.targets {
+		t := &a.targets[i]
+		c := a.checks[i]
+		switch {
+		case evaluators[t.ID] == nil:
 			c.skip("no statistic is implemented for this id")
-		case len(results) == 0:
+		case a.n == 0:
+			c = Check{ID: t.ID, Label: t.Statistic, Statistic: t.Statistic, Weight: t.Weight, Unit: Ratio,
+				Mean: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
 			c.skip("no replicates")
-		default:
-			ev(&c, t, results, &e)
+		case a.tallies[i] != nil:
+			a.tallies[i].check(&c)
 		}
 		if c.Target == "" {
 			c.Target = t.Text(c.Unit)
@@ -86,6 +150,51 @@ func (s *Set) Evaluate(results []sim.Result, sc *sim.Scenario) []Check {
 		checks = append(checks, c)
 	}
 	return checks
+}
+
+// A tally accumulates one target's statistic: each replicate gives one value
+// of each series, and finish describes and judges them.
+type tally struct {
+	series []func(r *sim.Result) (float64, error)
+	finish func(c *Check, xs [][]float64)
+	xs     [][]float64 // xs[k]: series k's values, by replicate; dropped at the first error
+	errs   []error     // the first error of each series
+	failed bool
+}
+
+func newTally(finish func(c *Check, xs [][]float64), series ...func(r *sim.Result) (float64, error)) *tally {
+	return &tally{series: series, finish: finish, xs: make([][]float64, len(series)), errs: make([]error, len(series))}
+}
+
+// add computes the series of one replicate. The check reports the first
+// error of the first series that has one (Evaluate computed series by
+// series), so after an error in series k only the series before k are still
+// computed, for their errors.
+func (t *tally) add(r *sim.Result) {
+	for k, f := range t.series {
+		if t.errs[k] != nil {
+			return
+		}
+		x, err := f(r)
+		if err != nil {
+			t.errs[k], t.failed, t.xs = err, true, nil
+			return
+		}
+		if !t.failed {
+			t.xs[k] = append(t.xs[k], x)
+		}
+	}
+}
+
+// check skips c with the first error, or finishes it.
+func (t *tally) check(c *Check) {
+	for _, err := range t.errs {
+		if err != nil {
+			c.skip(err.Error())
+			return
+		}
+	}
+	t.finish(c, t.xs)
 }
 
 // env holds what the statistics take from the scenario.
@@ -107,7 +216,10 @@ func newEnv(sc *sim.Scenario) env {
 		depDoc: fmt.Sprintf("Beta(mean %g, sd %g)", sc.Merchants.DepMean, sc.Merchants.DepSD)}
 }
 
-type evaluator func(c *Check, t *Target, rs []sim.Result, e *env)
+// An evaluator prepares a target's check (label, unit, target text; skipped
+// when the scenario or the outputs rule the statistic out, then it returns
+// nil) and returns the tally that computes the statistic per replicate.
+type evaluator func(c *Check, t *Target, e *env) *tally
 
 var evaluators = map[string]evaluator{
 	"CT-1": ct1, "CT-2": ct2, "CT-3": ct3, "CT-3b": ct3b, "CT-4": ct4, "CT-5": ct5,
@@ -140,19 +252,6 @@ func (c *Check) note(format string, args ...any) {
 		c.Note += "; "
 	}
 	c.Note += fmt.Sprintf(format, args...)
-}
-
-// perRep applies f to every replicate; the first error is returned.
-func perRep(rs []sim.Result, f func(r *sim.Result) (float64, error)) ([]float64, error) {
-	xs := make([]float64, len(rs))
-	for i := range rs {
-		x, err := f(&rs[i])
-		if err != nil {
-			return nil, err
-		}
-		xs[i] = x
-	}
-	return xs, nil
 }
 
 // ---- dates in the statistic text ----
@@ -455,86 +554,73 @@ func quarterLabel(q time.Time) string {
 }
 
 // ct1: MAU(Jan)/MAU(Dec) − 1 of the shock's monthly table.
-func ct1(c *Check, t *Target, rs []sim.Result, e *env) {
+func ct1(c *Check, t *Target, e *env) *tally {
 	m := firstN(monthsIn(t.Statistic), 2, jan26, dec25)
 	c.Label, c.Unit = label("MAU %s / %s - 1", m[0], m[1]), Share
-	xs, err := perRep(rs, func(r *sim.Result) (float64, error) { return mauChange(&r.Shock, m[0], m[1]) })
-	if err != nil {
-		c.skip(err.Error())
-		return
-	}
-	c.describe(xs)
-	c.judge(t.Contains(c.Mean))
+	return newTally(func(c *Check, xs [][]float64) {
+		c.describe(xs[0])
+		c.judge(t.Contains(c.Mean))
+	}, func(r *sim.Result) (float64, error) { return mauChange(&r.Shock, m[0], m[1]) })
 }
 
 // ct2: ratio of December's MAU change to January's; both must be negative.
-func ct2(c *Check, t *Target, rs []sim.Result, e *env) {
+func ct2(c *Check, t *Target, e *env) *tally {
 	m := [4]time.Time(firstN(monthsIn(t.Statistic), 4, dec25, nov25, jan26, dec25))
 	c.Label = label("MAU MoM %s / MoM %s", m[0], m[2])
-	var firsts, seconds []float64
-	xs, err := perRep(rs, func(r *sim.Result) (float64, error) {
-		ratio, a, b, err := momRatio(&r.Shock, m)
-		firsts, seconds = append(firsts, a), append(seconds, b)
-		return ratio, err
-	})
-	if err != nil {
-		c.skip(err.Error())
-		return
+	ratio := func(r *sim.Result) (float64, error) {
+		x, _, _, err := momRatio(&r.Shock, m)
+		return x, err
 	}
-	c.describe(xs)
-	a, b := output.Describe(firsts), output.Describe(seconds)
-	c.note("MoM %s %s, %s %s (means)", month(m[0]), Format(a.Mean, Share), month(m[2]), Format(b.Mean, Share))
-	c.judge(t.Contains(c.Mean) && a.Mean < 0 && b.Mean < 0)
-	if !(a.Mean < 0 && b.Mean < 0) {
-		c.note("a decline is not negative")
-	}
+	first := func(r *sim.Result) (float64, error) { return mauChange(&r.Shock, m[0], m[1]) }
+	second := func(r *sim.Result) (float64, error) { return mauChange(&r.Shock, m[2], m[3]) }
+	return newTally(func(c *Check, xs [][]float64) {
+		c.describe(xs[0])
+		a, b := output.Describe(xs[1]), output.Describe(xs[2])
+		c.note("MoM %s %s, %s %s (means)", month(m[0]), Format(a.Mean, Share), month(m[2]), Format(b.Mean, Share))
+		c.judge(t.Contains(c.Mean) && a.Mean < 0 && b.Mean < 0)
+		if !(a.Mean < 0 && b.Mean < 0) {
+			c.note("a decline is not negative")
+		}
+	}, ratio, first, second)
 }
 
 // ct3: HCM of the month, from the shock's distributions table.
-func ct3(c *Check, t *Target, rs []sim.Result, e *env) {
+func ct3(c *Check, t *Target, e *env) *tally {
 	m := firstN(monthsIn(t.Statistic), 1, jan26)[0]
 	c.Label, c.Unit = label("HCM %s", m), Share
 	if d := daysIn(t.Statistic); len(d) >= 2 && !(d[0].Equal(e.base[0]) && d[1].Equal(e.base[1])) {
 		c.skip(fmt.Sprintf("the run's merchant base window %s..%s is not the target's %s..%s",
 			day(e.base[0]), day(e.base[1]), day(d[0]), day(d[1])))
-		return
+		return nil
 	}
-	xs, err := perRep(rs, func(r *sim.Result) (float64, error) {
+	return newTally(func(c *Check, xs [][]float64) {
+		c.describe(xs[0])
+		c.judge(t.Contains(c.Mean))
+	}, func(r *sim.Result) (float64, error) {
 		return valueAt(&r.Shock.Distributions, "distributions", "hcm", m)
 	})
-	if err != nil {
-		c.skip(err.Error())
-		return
-	}
-	c.describe(xs)
-	c.judge(t.Contains(c.Mean))
 }
 
 // ct3b: P10 of revenue change over perishable merchants (approximated from
 // the class quantiles, see perishableP10) and their mean on-hand stock in the
 // month against the base window.
-func ct3b(c *Check, t *Target, rs []sim.Result, e *env) {
+func ct3b(c *Check, t *Target, e *env) *tally {
 	m := firstN(monthsIn(t.Statistic), 1, jan26)[0]
 	c.Label, c.Unit = label("P10 rev. change %s, perishable", m), Share
-	xs, err := perRep(rs, func(r *sim.Result) (float64, error) { return perishableP10(&r.Shock, m, e.depW) })
-	if err != nil {
-		c.skip(err.Error())
-		return
-	}
-	stock, err := perRep(rs, func(r *sim.Result) (float64, error) { return stockRatio(&r.Shock, m, e.base) })
-	if err != nil {
-		c.skip(err.Error())
-		return
-	}
-	c.describe(xs)
-	st := output.Describe(stock)
-	c.note("perishable stock %s / base = %s", month(m), Format(st.Mean, Ratio))
-	c.note("P10 approximated from the perishable classes' quantiles mixed by their shares under %s dependence", e.depDoc)
-	c.judge(t.Contains(c.Mean) && st.Mean > 1)
+	w, base, depDoc := e.depW, e.base, e.depDoc
+	return newTally(func(c *Check, xs [][]float64) {
+		c.describe(xs[0])
+		st := output.Describe(xs[1])
+		c.note("perishable stock %s / base = %s", month(m), Format(st.Mean, Ratio))
+		c.note("P10 approximated from the perishable classes' quantiles mixed by their shares under %s dependence", depDoc)
+		c.judge(t.Contains(c.Mean) && st.Mean > 1)
+	},
+		func(r *sim.Result) (float64, error) { return perishableP10(&r.Shock, m, w) },
+		func(r *sim.Result) (float64, error) { return stockRatio(&r.Shock, m, base) })
 }
 
 // ct4: distinct VTO acceptors of the window at the end of its last month.
-func ct4(c *Check, t *Target, rs []sim.Result, e *env) {
+func ct4(c *Check, t *Target, e *env) *tally {
 	win := firstN(daysIn(t.Statistic), 2, sim.Date(2025, 12, 1), sim.Date(2026, 1, 15))
 	c.Label = fmt.Sprintf("DVA[%s, %s]", day(win[0]), day(win[1]))
 	c.Unit = People
@@ -546,68 +632,62 @@ func ct4(c *Check, t *Target, rs []sim.Result, e *env) {
 	}
 	if k < 0 {
 		c.skip(fmt.Sprintf("the run has no VTO window [%s, %s] ([outputs] vto_windows)", day(win[0]), day(win[1])))
-		return
+		return nil
 	}
 	at := sim.Date(win[1].Year(), win[1].Month(), 1)
 	metric := fmt.Sprintf("dva_%d", k+1)
-	xs, err := perRep(rs, func(r *sim.Result) (float64, error) {
+	return newTally(func(c *Check, xs [][]float64) {
+		c.describe(xs[0])
+		c.judge(t.Contains(c.Mean))
+		if c.Mean > t.FlagAbove {
+			c.Flagged = true
+			c.note("above the flag of %s: check, do not reject", Format(t.FlagAbove, People))
+		}
+	}, func(r *sim.Result) (float64, error) {
 		return valueAt(&r.Shock.Distributions, "distributions", metric, at)
 	})
-	if err != nil {
-		c.skip(err.Error())
-		return
-	}
-	c.describe(xs)
-	c.judge(t.Contains(c.Mean))
-	if c.Mean > t.FlagAbove {
-		c.Flagged = true
-		c.note("above the flag of %s: check, do not reject", Format(t.FlagAbove, People))
-	}
 }
 
 // ct5: median courier income change against the reference month, and the
 // identity gross-pay change = delivered-parcel change.
-func ct5(c *Check, t *Target, rs []sim.Result, e *env) {
+func ct5(c *Check, t *Target, e *env) *tally {
 	m := firstN(monthsIn(t.Statistic), 2, jan26, nov25)
 	c.Label, c.Unit = label("median courier income change %s vs %s", m[0], m[1]), KRW
 	c.Target = "< 0; gross-pay change = parcel change"
 	if d0 := sim.Date(e.d0.Year(), e.d0.Month(), 1); !d0.Equal(m[1]) {
 		c.skip(fmt.Sprintf("the outputs measure courier income change against the disclosure month %s, not %s", month(d0), month(m[1])))
-		return
+		return nil
 	}
-	xs, err := perRep(rs, func(r *sim.Result) (float64, error) {
-		return valueAt(&r.Shock.Distributions, "distributions", "courier_income_change_p50", m[0])
-	})
-	if err != nil {
-		c.skip(err.Error())
-		return
-	}
-	gaps, err := perRep(rs, func(r *sim.Result) (float64, error) { return payParcelGap(&r.Shock, m[0], m[1]) })
-	if err != nil {
-		c.skip(err.Error())
-		return
-	}
-	c.describe(xs)
-	worst := 0.0
-	for _, g := range gaps {
-		if !(math.Abs(g) <= worst) { // NaN stays worst
-			worst = math.Abs(g)
+	return newTally(func(c *Check, xs [][]float64) {
+		c.describe(xs[0])
+		worst := 0.0
+		for _, g := range xs[1] {
+			if !(math.Abs(g) <= worst) { // NaN stays worst
+				worst = math.Abs(g)
+			}
 		}
-	}
-	ok := worst <= identityTol
-	c.note("median of each courier's monthly net income change; gross-pay change - parcel change: max |gap| %.2g over replicates (identity %s within %g)",
-		worst, map[bool]string{true: "holds", false: "fails"}[ok], identityTol)
-	c.judge(c.Mean < 0 && ok)
+		ok := worst <= identityTol
+		c.note("median of each courier's monthly net income change; gross-pay change - parcel change: max |gap| %.2g over replicates (identity %s within %g)",
+			worst, map[bool]string{true: "holds", false: "fails"}[ok], identityTol)
+		c.judge(c.Mean < 0 && ok)
+	},
+		func(r *sim.Result) (float64, error) {
+			return valueAt(&r.Shock.Distributions, "distributions", "courier_income_change_p50", m[0])
+		},
+		func(r *sim.Result) (float64, error) { return payParcelGap(&r.Shock, m[0], m[1]) })
 }
 
 // identityTol is CT-5's tolerance on gross-pay change − parcel change.
 const identityTol = 1e-9
 
 // ct6: Q4 revenue, shock over twin − 1, from daily sums.
-func ct6(c *Check, t *Target, rs []sim.Result, e *env) {
+func ct6(c *Check, t *Target, e *env) *tally {
 	q := quarterOf(t, q4of25)
 	c.Label, c.Unit = quarterLabel(q)+" revenue, shock / twin - 1", Share
-	xs, err := perRep(rs, func(r *sim.Result) (float64, error) {
+	return newTally(func(c *Check, xs [][]float64) {
+		c.describe(xs[0])
+		c.judge(t.Contains(c.Mean))
+	}, func(r *sim.Result) (float64, error) {
 		s, err := quarterSum(&r.Shock.Daily, "revenue", q)
 		if err != nil {
 			return 0, err
@@ -615,53 +695,43 @@ func ct6(c *Check, t *Target, rs []sim.Result, e *env) {
 		w, err := quarterSum(&r.Twin.Daily, "revenue", q)
 		return s/w - 1, err
 	})
-	if err != nil {
-		c.skip(err.Error())
-		return
-	}
-	c.describe(xs)
-	c.judge(t.Contains(c.Mean))
 }
 
 // ct7: Q4 net profit of shock (the statistic) and twin, from daily sums.
-func ct7(c *Check, t *Target, rs []sim.Result, e *env) {
+func ct7(c *Check, t *Target, e *env) *tally {
 	q := quarterOf(t, q4of25)
 	c.Label, c.Unit = quarterLabel(q)+" net profit, shock", KRW
-	shock, err := perRep(rs, func(r *sim.Result) (float64, error) { return quarterSum(&r.Shock.Daily, "net_profit", q) })
-	if err != nil {
-		c.skip(err.Error())
-		return
-	}
-	twin, err := perRep(rs, func(r *sim.Result) (float64, error) { return quarterSum(&r.Twin.Daily, "net_profit", q) })
-	if err != nil {
-		c.skip(err.Error())
-		return
-	}
-	c.describe(shock)
-	tw := output.Describe(twin)
-	c.note("twin %s", Format(tw.Mean, KRW))
-	c.judge(tw.Mean > 0 && c.Mean < 0)
+	return newTally(func(c *Check, xs [][]float64) {
+		c.describe(xs[0])
+		tw := output.Describe(xs[1])
+		c.note("twin %s", Format(tw.Mean, KRW))
+		c.judge(tw.Mean > 0 && c.Mean < 0)
+	},
+		func(r *sim.Result) (float64, error) { return quarterSum(&r.Shock.Daily, "net_profit", q) },
+		func(r *sim.Result) (float64, error) { return quarterSum(&r.Twin.Daily, "net_profit", q) })
 }
 
 // ct8: the engine does not output cohort C0's share.
-func ct8(c *Check, t *Target, rs []sim.Result, e *env) {
+func ct8(c *Check, t *Target, e *env) *tally {
 	c.Label, c.Unit = "cohort C0 share not Active or g < 0.95", Share
 	c.skip("the outputs have no cohort-C0 (Active on D0-1) share; share_reduced covers all account holders and leaves out those who left")
+	return nil
 }
 
 // ct9: needs a second batch.
-func ct9(c *Check, t *Target, rs []sim.Result, e *env) {
+func ct9(c *Check, t *Target, e *env) *tally {
 	c.Label = "follow-up / main orders effect"
 	c.skip("needs the follow_up_breach_accounts = 0 variant, a second batch on the same seed")
+	return nil
 }
 
 // ct10: Q4 distinct purchasers (shock − twin, the statistic) and WOW
 // cancellations (shock − twin), from the quarterly table.
-func ct10(c *Check, t *Target, rs []sim.Result, e *env) {
+func ct10(c *Check, t *Target, e *env) *tally {
 	q := quarterOf(t, q4of25)
 	c.Label, c.Unit = quarterLabel(q)+" purchasers, shock - twin", People
-	effect := func(metric string) ([]float64, error) {
-		return perRep(rs, func(r *sim.Result) (float64, error) {
+	effect := func(metric string) func(r *sim.Result) (float64, error) {
+		return func(r *sim.Result) (float64, error) {
 			if _, _, err := dailySum(&r.Shock.Daily, "orders", q, q.AddDate(0, 3, -1)); err != nil {
 				return 0, err // a partial quarter
 			}
@@ -671,20 +741,12 @@ func ct10(c *Check, t *Target, rs []sim.Result, e *env) {
 			}
 			w, err := valueAt(&r.Twin.Quarterly, "quarterly", metric, q)
 			return s - w, err
-		})
+		}
 	}
-	buyers, err := effect("purchasers")
-	if err != nil {
-		c.skip(err.Error())
-		return
-	}
-	cancels, err := effect("wow_cancellations")
-	if err != nil {
-		c.skip(err.Error())
-		return
-	}
-	c.describe(buyers)
-	wc := output.Describe(cancels)
-	c.note("WOW cancellations, shock - twin: %s", Format(wc.Mean, People))
-	c.judge(c.Mean < 0 && wc.Mean > 0)
+	return newTally(func(c *Check, xs [][]float64) {
+		c.describe(xs[0])
+		wc := output.Describe(xs[1])
+		c.note("WOW cancellations, shock - twin: %s", Format(wc.Mean, People))
+		c.judge(c.Mean < 0 && wc.Mean > 0)
+	}, effect("purchasers"), effect("wow_cancellations"))
 }
