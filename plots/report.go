@@ -93,8 +93,8 @@ func FigureSentence(name string) string {
 	case strings.HasPrefix(name, "fan_"):
 		m := Name(strings.TrimPrefix(name, "fan_"))
 		return "The solid line is the median " + m + " over replicates of the run with the breach and the " +
-			"dashed line that of its no-breach twin; around each, the darker band is the 95 % interval of the " +
-			"mean and the lighter one where 90 % of replicates fall (P5 to P95)."
+			"dashed line that of its no-breach twin; around each, the darker band is where the middle 50 % of " +
+			"replicates fall (P25 to P75) and the lighter one where 90 % of them fall (P5 to P95)."
 	case strings.HasPrefix(name, "effect_"):
 		m := Name(strings.TrimPrefix(name, "effect_"))
 		return "The line is the mean effect of the breach on " + m + " (the run with the breach minus its " +

@@ -37,8 +37,8 @@ func (s style) line(points bool) *curve {
 
 // series holds one variant's values over the dates in range.
 type series struct {
-	x                          []float64
-	mean, p5, p50, p95, lo, hi []float64
+	x                                    []float64
+	mean, p5, p25, p50, p75, p95, lo, hi []float64
 }
 
 // collect picks the dates idx of stats, scaled by u. Month-end snapshots
@@ -55,7 +55,9 @@ func collect(ts output.TableSummary, stats []output.Stat, idx []int, scale float
 		s.x = append(s.x, unixX(d))
 		s.mean = append(s.mean, st.Mean*scale)
 		s.p5 = append(s.p5, st.P5*scale)
+		s.p25 = append(s.p25, st.P25*scale)
 		s.p50 = append(s.p50, st.P50*scale)
+		s.p75 = append(s.p75, st.P75*scale)
 		s.p95 = append(s.p95, st.P95*scale)
 		s.lo = append(s.lo, st.Lo*scale)
 		s.hi = append(s.hi, st.Hi*scale)
@@ -103,10 +105,10 @@ func (refGrid) Plot(c draw.Canvas, p *plot.Plot) {
 }
 
 // Fan draws a metric of a table for the shock and its no-breach twin across
-// replicates: for each, the median as a line (solid for the shock, dashed
-// for the twin), the 95 % confidence interval of the mean as the darker band
-// and the 5th-95th percentile of replicates as the lighter band. Dates run
-// along the x axis, with opt.Marks as labelled vertical lines.
+// replicates, as fan charts: for each, the median as a line (solid for the
+// shock, dashed for the twin), the 50 % band (P25-P75 of replicates) darker
+// and the 90 % band (P5-P95) lighter. Dates run along the x axis, with
+// opt.Marks as labelled vertical lines.
 func Fan(ts output.TableSummary, metric string, opt Options) (*Figure, error) {
 	shock, twin := ts.Series(output.Shock, metric), ts.Series(output.Twin, metric)
 	if shock == nil {
@@ -129,15 +131,18 @@ func Fan(ts output.TableSummary, metric string, opt Options) (*Figure, error) {
 		l := v.st.line(points)
 		l.X, l.Y = s.x, s.p50
 		p.Add(&band{s.x, s.p5, s.p95, fade(v.st.color, outerAlpha)},
-			&band{s.x, s.lo, s.hi, fade(v.st.color, innerAlpha)}, l)
+			&band{s.x, s.p25, s.p75, fade(v.st.color, innerAlpha)}, l)
 	}
 	p.Y.Label.Text = axisLabel(opt.quantity(Name(metric)), u)
 	f.Panels = []*plot.Plot{p}
+	// The 50 % band is drawn over the 90 % band: its swatch too.
+	outer := swatch{fade(shockColor, outerAlpha), fade(twinColor, outerAlpha)}
+	inner := swatch{fade(shockColor, innerAlpha), fade(twinColor, innerAlpha)}
 	f.Legend = []LegendEntry{
 		{"breach: median", []plot.Thumbnailer{shockStyle.line(points)}},
 		{"no-breach twin: median", []plot.Thumbnailer{twinStyle.line(points)}},
-		{"95 % CI of the mean", []plot.Thumbnailer{swatch{fade(shockColor, innerAlpha), fade(twinColor, innerAlpha)}}},
-		{"P5-P95 of replicates", []plot.Thumbnailer{swatch{fade(shockColor, outerAlpha), fade(twinColor, outerAlpha)}}},
+		{"50 % band (P25-P75)", []plot.Thumbnailer{outer, inner}},
+		{"90 % band (P5-P95)", []plot.Thumbnailer{outer}},
 	}
 	return f, nil
 }
