@@ -151,6 +151,7 @@ type leaf struct {
 	path string // scenario key path, e.g. levers.sanction_level
 	prim toml.Primitive
 	raw  any
+	line int
 }
 
 var experimentKeys = []string{"name", "base", "replicates", "seed", "consumers"}
@@ -211,7 +212,14 @@ func (x *expParser) leaves(top string, prim toml.Primitive) []leaf {
 		}
 	}
 	walk("", prim, 0)
+	// File order: by line, then (an inline table) by position in the file.
+	for i := range out {
+		out[i].line = x.lineOf(out[i].prim)
+	}
 	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].line != out[j].line {
+			return out[i].line < out[j].line
+		}
 		oi, iok := x.order[top+"."+out[i].path]
 		oj, jok := x.order[top+"."+out[j].path]
 		if iok != jok {
@@ -608,7 +616,7 @@ func (x *expParser) scenarioParam(key string, line int, path string) *param {
 
 // gridFactor checks one [grid] key and its list of values.
 func (x *expParser) gridFactor(lf leaf, base *sim.Scenario, baseOK bool) *factor {
-	line := x.lineOf(lf.prim)
+	line := lf.line
 	key := "grid." + lf.path
 	p := x.scenarioParam(key, line, lf.path)
 	if p == nil {
@@ -675,7 +683,7 @@ func exampleValues(p *param) string {
 
 // rangeFactor checks one [sample.ranges] key and its [lo, hi].
 func (x *expParser) rangeFactor(lf leaf, baseOK bool) *factor {
-	line := x.lineOf(lf.prim)
+	line := lf.line
 	key := "sample.ranges." + lf.path
 	p := x.scenarioParam(key, line, lf.path)
 	if p == nil {
@@ -686,8 +694,8 @@ func (x *expParser) rangeFactor(lf leaf, baseOK bool) *factor {
 		return nil
 	}
 	if p.kind != kFloat && p.kind != kInt {
-		x.c.addAt(line, key, fmtRaw(lf.raw), "only numeric keys can be sampled ("+lf.path+" is "+
-			strings.TrimPrefix(describe(p.kind, p.b, p.choices, listLen(p.ref(&scen{}))), "a ")+"); list its values in [grid]")
+		x.c.addAt(line, key, fmtRaw(lf.raw), "only numeric keys can be sampled ("+lf.path+" takes "+
+			describe(p.kind, p.b, p.choices, listLen(p.ref(&scen{})))+"); list its values in [grid]")
 		return nil
 	}
 	arr, ok := lf.raw.([]any)
@@ -750,7 +758,7 @@ func (x *expParser) build(e *Experiment, all, grid, sampled []*factor, points in
 	if !ok || !ok2 || nPoints > maxScenarios || nPoints*(combos+1) > maxScenarios {
 		n := "more than " + fmtInt(maxScenarios)
 		if ok && ok2 && nPoints <= maxScenarios {
-			n = fmtInt(int64(nPoints * (combos + 1)))
+			n = "up to " + fmtInt(int64(nPoints*(combos+1)))
 		}
 		x.c.addAt(x.c.line("grid", "sample"), "", "", fmt.Sprintf("the design has %s scenarios (points x lever sets); at most %s", n, fmtInt(maxScenarios)))
 		return false
@@ -848,7 +856,11 @@ type validation struct {
 func (vs *validations) check(file string, lines map[string]int, ls *sim.LeverSet) {
 	c := newChecker(file)
 	for k, l := range lines {
-		c.setLine(k, l)
+		// A lever the scenario omits (the case's suspension_days) was not
+		// written for it: validate would demand that it be omitted.
+		if p := params[k]; p.omitted == nil || !isOmitted(p.ref(&ls.Scenario), p.omitted) {
+			c.setLine(k, l)
+		}
 	}
 	c.validate(&ls.Scenario)
 	err := c.err()
