@@ -216,6 +216,35 @@ func figures(t testing.TB) map[string]*plots.Figure {
 	f, err = plots.Response("orders", []float64{0, 1, 2, 3}, ys[:4], plots.Options{Caption: opt.Caption,
 		XLabel: "voucher design", XNames: []string{"none", "case", "full_core", "cash"}, YLabel: "effect on orders"})
 	add("response_categorical", f, err)
+	// A sweep: sanction level S0..S4 x investigation length, 20 lever sets.
+	policy := output.Policy(results)
+	var sweep []plots.PolicyRow
+	days := []float64{30, 73, 180, 365}
+	for l := range 5 {
+		for k, d := range days {
+			g := (1 + 0.15*float64(l)) * (1 + 0.25*float64(k)) / 2
+			for _, r := range plots.PolicyRows(fmt.Sprintf("sanction_level=S%d,investigation_days=%g", l, d), policy) {
+				r.Mean, r.Lo, r.Hi = r.Mean*g, r.Lo*g, r.Hi*g
+				sweep = append(sweep, r)
+			}
+		}
+	}
+	f, err = plots.Policy(sweep, plots.Options{Caption: opt.Caption})
+	add("policy_sweep", f, err)
+	var lines []plots.ResponseLine
+	for l := range 5 {
+		line := plots.ResponseLine{Name: fmt.Sprintf("S%d", l)}
+		for k := range days {
+			st := base
+			g := 1 - 0.12*float64(l) + 0.05*float64(k)*(1+0.5*float64(l))
+			st.Mean, st.Lo, st.Hi = st.Mean*g, st.Mean*g-(st.Mean-st.Lo)*(1+0.3*float64(k)), st.Mean*g+(st.Hi-st.Mean)*(1+0.3*float64(k))
+			line.Y = append(line.Y, st)
+		}
+		lines = append(lines, line)
+	}
+	f, err = plots.ResponseLines("orders", "investigation (days)", days, lines, plots.Options{Caption: opt.Caption,
+		YLabel: "effect on orders", Title: "Effect on orders against the investigation's length, by sanction level"})
+	add("response_lines", f, err)
 	return figs
 }
 
@@ -295,6 +324,14 @@ func TestErrors(t *testing.T) {
 			return err
 		}},
 		{"policy empty", func() error { _, err := plots.Policy(nil, plots.Options{}); return err }},
+		{"response lines lengths", func() error {
+			_, err := plots.ResponseLines("orders", "days", []float64{1, 2}, []plots.ResponseLine{{Name: "a", Y: []output.Stat{{}}}}, plots.Options{})
+			return err
+		}},
+		{"response lines none", func() error {
+			_, err := plots.ResponseLines("orders", "days", []float64{1, 2}, nil, plots.Options{})
+			return err
+		}},
 		{"response lengths", func() error {
 			_, err := plots.Response("orders", []float64{1, 2}, []output.Stat{{}}, plots.Options{})
 			return err
@@ -347,6 +384,28 @@ func TestUnitOf(t *testing.T) {
 	for _, tt := range tests {
 		if got := plots.UnitOf(tt.metric, tt.max); got != tt.want {
 			t.Errorf("UnitOf(%q, %g) = %+v, want %+v", tt.metric, tt.max, got, tt.want)
+		}
+	}
+}
+
+func TestShortLeverSets(t *testing.T) {
+	tests := []struct {
+		names  []string
+		labels []string
+		levers string
+	}{
+		{[]string{"sanction_level=S0,investigation_days=30", "sanction_level=S2,investigation_days=180"},
+			[]string{"S0 · 30", "S2 · 180"}, "sanction level · investigation days"},
+		{[]string{"sanction_level=S0,fine_pct=1", "sanction_level=S3,fine_pct=1"}, []string{"S0", "S3"}, "sanction level"},
+		{[]string{"a=1", "a=1"}, []string{"1", "1"}, "a"},
+		{[]string{"case", "sanction_level=S3"}, []string{"case", "sanction_level=S3"}, ""},
+		{[]string{"a=1,b=2", "a=1"}, []string{"a=1,b=2", "a=1"}, ""},
+		{[]string{"a very long lever set name that goes on and on"}, []string{"a very long lever set name …"}, ""},
+	}
+	for _, tt := range tests {
+		labels, levers := plots.ShortLeverSets(tt.names)
+		if fmt.Sprint(labels) != fmt.Sprint(tt.labels) || levers != tt.levers {
+			t.Errorf("ShortLeverSets(%q) = %q, %q; want %q, %q", tt.names, labels, levers, tt.labels, tt.levers)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -86,5 +87,103 @@ func Response(metric string, x []float64, ys []output.Stat, opt Options) (*Figur
 		{"95 % CI of the mean", []plot.Thumbnailer{ciThumb}},
 		{"P5-P95 of replicates", []plot.Thumbnailer{outerThumb}},
 	}
+	return f, nil
+}
+
+// ResponseLine is one curve of ResponseLines: an outcome at each x value
+// under one value of a second lever (Y[i] at x[i]), named for the legend.
+type ResponseLine struct {
+	Name string
+	Y    []output.Stat
+}
+
+// lineDashes tell the curves of ResponseLines apart without colour.
+var lineDashes = [][]vg.Length{nil, {vg.Points(5), vg.Points(2.5)}, {vg.Points(1.5), vg.Points(1.5)},
+	{vg.Points(6), vg.Points(2), vg.Points(1.5), vg.Points(2)}}
+
+// ResponseLines draws an outcome against a lever for each value of a second
+// lever, as a sweep gives it (say x = investigation days, one line per
+// sanction level): per line the mean, joined, with the 95 % confidence
+// interval of the mean as an error bar at each x, the bars of the lines set
+// slightly apart so that they do not cover each other. Lines differ in
+// colour (Okabe-Ito), dashes and glyph, so that they also read in greyscale.
+// xLabel names the lever on the x axis (opt.XLabel is not used); the x ticks
+// are the x values when there are at most 12 of them, labelled by
+// opt.XNames when it is given. NaN values are gaps.
+func ResponseLines(metric, xLabel string, x []float64, lines []ResponseLine, opt Options) (*Figure, error) {
+	if len(x) == 0 || len(lines) == 0 {
+		return nil, fmt.Errorf("plots: response lines: %d x values, %d lines", len(x), len(lines))
+	}
+	for _, l := range lines {
+		if len(l.Y) != len(x) {
+			return nil, fmt.Errorf("plots: response lines: line %q has %d outcomes for %d x values", l.Name, len(l.Y), len(x))
+		}
+	}
+	if opt.XNames != nil && len(opt.XNames) != len(x) {
+		return nil, errors.New("plots: response lines: XNames and x differ in length")
+	}
+	var mags []float64
+	for _, l := range lines {
+		for _, s := range l.Y {
+			mags = append(mags, s.Mean, s.Lo, s.Hi)
+		}
+	}
+	u := opt.unit(metric, maxAbs(mags...))
+	if xLabel == "" {
+		xLabel = "lever"
+	}
+	f := opt.figure(fmt.Sprintf("%s against %s", capital(opt.quantity(Name(metric))), xLabel))
+	p := newPanel()
+	p.Add(&refGrid{})
+	xmin, xmax, _, _ := dataRange(x, x)
+	span := xmax - xmin
+	if !(span > 0) {
+		span = 1
+	}
+	dodge := 0.012 * span
+	if len(x) > 1 {
+		minGap := math.Inf(1)
+		for i := 1; i < len(x); i++ {
+			minGap = math.Min(minGap, math.Abs(x[i]-x[i-1]))
+		}
+		dodge = math.Min(dodge, 0.5*minGap/float64(len(lines)))
+	}
+	for j, l := range lines {
+		col := groupCycle[j%len(groupCycle)]
+		glyph := draw.GlyphStyle{Color: col, Radius: vg.Points(2.3), Shape: glyphs[j%len(glyphs)]}
+		line := draw.LineStyle{Color: col, Width: vg.Points(1.3), Dashes: lineDashes[j%len(lineDashes)]}
+		off := (float64(j) - float64(len(lines)-1)/2) * dodge
+		c := &curve{Line: line, Glyph: glyph}
+		for i, st := range l.Y {
+			xi := x[i] + off
+			c.X, c.Y = append(c.X, xi), append(c.Y, st.Mean*u.Scale)
+			p.Add(&interval{At: xi, Mid: math.NaN(), Lo: st.Lo * u.Scale, Hi: st.Hi * u.Scale, Vertical: true,
+				Line: draw.LineStyle{Color: col, Width: vg.Points(1)}, Caps: vg.Points(2)})
+		}
+		p.Add(c)
+		f.Legend = append(f.Legend, LegendEntry{l.Name, []plot.Thumbnailer{&curve{Line: line, Glyph: glyph}}})
+	}
+	f.Legend = append(f.Legend, LegendEntry{"(mean with its 95 % CI across replicates)", nil})
+	if len(x) <= 12 {
+		ticks := make([]plot.Tick, len(x))
+		for i := range x {
+			ticks[i] = plot.Tick{Value: x[i], Label: strconv.FormatFloat(x[i], 'g', 4, 64)}
+			if opt.XNames != nil {
+				ticks[i].Label = opt.XNames[i]
+			}
+		}
+		p.X.Tick.Marker = plot.ConstantTicks(ticks)
+	}
+	pad := 0.05 * span
+	if len(x) > 1 {
+		pad = math.Max(pad, float64(len(lines))*dodge)
+	}
+	p.X.Min, p.X.Max = xmin-pad, xmax+pad
+	if d := p.Y.Max - p.Y.Min; d > 0 {
+		p.Y.Min, p.Y.Max = p.Y.Min-0.04*d, p.Y.Max+0.04*d
+	}
+	p.X.Label.Text = capital(xLabel)
+	p.Y.Label.Text = axisLabel(opt.quantity(Name(metric)), u)
+	f.Panels = []*plot.Plot{p}
 	return f, nil
 }
