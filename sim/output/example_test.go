@@ -17,7 +17,7 @@ func ExampleWrite() {
 		t := sim.Table{Dates: day, Metrics: []string{"dau"}, Values: [][]float64{{dau}}}
 		return sim.Tables{Daily: t, Weekly: t, Monthly: t}
 	}
-	results := []sim.Result{{Replicate: 0, Shock: tables(9.5e6), Twin: tables(1e7)}}
+	units := []*sim.UnitResult{{UnitID: sim.UnitID{Point: 0, Replicate: 0}, Twin: tables(1e7), Shocks: []sim.Tables{tables(9.5e6)}}}
 
 	parent, err := os.MkdirTemp("", "ripple-example-")
 	if err != nil {
@@ -25,8 +25,8 @@ func ExampleWrite() {
 	}
 	defer os.RemoveAll(parent)
 	dir := filepath.Join(parent, "out")
-	run := output.Run{Scenario: "demo", LeverSet: "case", Seed: 1, Replicates: 1, Workers: 1}
-	if err := output.Write(dir, run, results); err != nil {
+	b := output.Batch{Scenario: "demo", Arms: []output.Arm{{Point: 0, LeverSet: 0, Name: "case"}}, Seed: 1, Replicates: 1, Workers: 1}
+	if err := output.Write(dir, b, units, output.Hooks{}); err != nil {
 		log.Fatal(err)
 	}
 	daily, err := os.ReadFile(filepath.Join(dir, "daily.csv"))

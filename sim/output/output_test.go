@@ -8,9 +8,11 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -70,17 +72,33 @@ func synthetic(n int) []sim.Result {
 	return res
 }
 
-func testRun() Run {
-	return Run{
-		Scenario: "test", LeverSet: "case", ScenarioTOML: []byte("name = \"test\"\n"),
-		Seed: 1, Replicates: 3, Workers: 2, Agents: Agents{Consumers: 100, RealConsumers: 34400},
-		Start: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Wall: 1500 * time.Millisecond, Version: "test",
+func testRun() Batch {
+	return Batch{
+		Scenario: "test", ScenarioTOML: []byte("name = \"test\"\n"), Arms: []Arm{{Name: "case"}},
+		Seed: 1, Replicates: 3, Workers: 2, Agents: Agents{Consumers: 100, RealConsumers: 34400}, Version: "test",
 	}
+}
+
+// unitsOf turns results of one lever set into units of point 0; replicate
+// i is results[i].
+func unitsOf(res []sim.Result) []*sim.UnitResult {
+	us := make([]*sim.UnitResult, len(res))
+	for i, r := range res {
+		us[i] = &sim.UnitResult{UnitID: sim.UnitID{Replicate: i}, Twin: r.Twin, Shocks: []sim.Tables{r.Shock}}
+	}
+	return us
+}
+
+// writeResults writes results of one lever set as a batch of len(res)
+// replicates.
+func writeResults(dir string, b Batch, res []sim.Result) error {
+	b.Replicates = len(res)
+	return Write(dir, b, unitsOf(res), Hooks{})
 }
 
 func TestGolden(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
-	if err := Write(dir, testRun(), synthetic(3)); err != nil {
+	if err := writeResults(dir, testRun(), synthetic(3)); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"daily", "summary"} {
@@ -107,15 +125,16 @@ func TestGolden(t *testing.T) {
 
 func TestHeaders(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
-	if err := Write(dir, testRun(), synthetic(2)); err != nil {
+	if err := writeResults(dir, testRun(), synthetic(2)); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct{ give, want string }{
 		{"daily.csv", "scenario,lever_set,replicate,variant,date,metric,value\n"},
 		{"weekly.csv", "scenario,lever_set,replicate,variant,date,metric,value\n"},
 		{"monthly.csv", "scenario,lever_set,replicate,variant,date,metric,value\n"},
-		{"policy.csv", "scenario,lever_set,group,metric,unit,n,mean,se,ci_lo,ci_hi,p5,p50,p95\n"},
-		{"summary.csv", "table,variant,date,metric,n,mean,se,p5,p50,p95\n"},
+		{"policy.csv", "scenario,lever_set,versus,group,metric,unit,n,mean,se,ci_lo,ci_hi,p5,p50,p95\n"},
+		{"effects.csv", "scenario,lever_set,replicate,versus,group,metric,unit,value\n"},
+		{"summary.csv", "scenario,lever_set,table,variant,date,metric,n,mean,se,p5,p25,p50,p75,p95\n"},
 	} {
 		b, err := os.ReadFile(filepath.Join(dir, tc.give))
 		if err != nil {
@@ -138,23 +157,67 @@ func TestHeaders(t *testing.T) {
 func TestByteIdentical(t *testing.T) {
 	a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
 	for _, dir := range []string{a, b} {
-		if err := Write(dir, testRun(), synthetic(4)); err != nil {
+		if err := writeResults(dir, testRun(), synthetic(4)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	for _, name := range Files {
-		x, _ := os.ReadFile(filepath.Join(a, name))
-		y, _ := os.ReadFile(filepath.Join(b, name))
-		if len(x) == 0 || !bytes.Equal(x, y) {
-			t.Errorf("%s differs between identical writes (or is empty)", name)
+	if d := diffOutputs(t, a, b); d != nil {
+		t.Errorf("identical writes differ: %v", d)
+	}
+}
+
+// diffOutputs lists the files in which two output directories differ: every
+// file byte for byte (unit files included), but manifest.json without its
+// times and workers.
+func diffOutputs(t *testing.T, a, b string) []string {
+	t.Helper()
+	files := func(root string) map[string][]byte {
+		out := map[string][]byte{}
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			rel, _ := filepath.Rel(root, path)
+			data, err := os.ReadFile(path)
+			if rel == "manifest.json" {
+				var m Manifest
+				if err := json.Unmarshal(data, &m); err != nil {
+					return err
+				}
+				m.StartTime, m.WallSeconds, m.Workers = "", 0, 0
+				data, err = json.Marshal(m)
+			}
+			out[rel] = data
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	x, y := files(a), files(b)
+	var d []string
+	for name, data := range x {
+		if other, ok := y[name]; !ok || !bytes.Equal(data, other) || len(data) == 0 {
+			d = append(d, name)
 		}
 	}
+	for name := range y {
+		if _, ok := x[name]; !ok {
+			d = append(d, name+" (only in "+b+")")
+		}
+	}
+	if len(x) == 0 {
+		d = append(d, a+" is empty")
+	}
+	slices.Sort(d)
+	return d
 }
 
 func TestManifest(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
 	run := testRun()
-	if err := Write(dir, run, synthetic(3)); err != nil {
+	if err := writeResults(dir, run, synthetic(3)); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
@@ -166,7 +229,12 @@ func TestManifest(t *testing.T) {
 		t.Fatal(err)
 	}
 	if m.ScenarioTOML != string(run.ScenarioTOML) || m.Seed != 1 || m.Replicates != 3 || m.Workers != 2 ||
-		m.Agents != run.Agents || m.Ripple != "test" || m.StartTime != "2026-01-02T03:04:05Z" || m.WallSeconds != 1.5 {
+		m.Agents != run.Agents || m.Ripple != "test" || !m.Complete || m.Units != 3 || m.Shard != "" ||
+		!slices.Equal(m.LeverSets, []string{"case"}) || !slices.Equal(m.Tables, sim.TableNames) || m.Format != FormatCSV ||
+		m.ExperimentTOML != "" || m.WallSeconds <= 0 || m.WallSeconds > 60 {
+		t.Errorf("manifest fields: %+v", m)
+	}
+	if st, err := time.Parse(time.RFC3339, m.StartTime); err != nil || time.Since(st) > time.Minute || time.Since(st) < -time.Second {
 		t.Errorf("manifest fields: %+v", m)
 	}
 	if len(m.Files) != len(Files)-1 {
@@ -193,7 +261,7 @@ func leftovers(t *testing.T, parent string) []string {
 	}
 	var out []string
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), ".ripple-") {
+		if strings.HasPrefix(e.Name(), ".ripple-") || strings.Contains(e.Name(), ".partial") || strings.Contains(e.Name(), tmpMark) {
 			out = append(out, e.Name())
 		}
 	}
@@ -209,7 +277,7 @@ func TestUnwritableParent(t *testing.T) {
 	dir := filepath.Join(file, "out")
 	for name, f := range map[string]func() error{
 		"Check": func() error { return Check(dir) },
-		"Write": func() error { return Write(dir, testRun(), synthetic(2)) },
+		"Write": func() error { return writeResults(dir, testRun(), synthetic(2)) },
 	} {
 		err := f()
 		if err == nil {
@@ -227,28 +295,24 @@ func TestUnwritableParent(t *testing.T) {
 func TestReplace(t *testing.T) {
 	parent := t.TempDir()
 	dir := filepath.Join(parent, "out")
-	if err := Write(dir, testRun(), synthetic(4)); err != nil {
+	if err := writeResults(dir, testRun(), synthetic(4)); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "stale.txt"), []byte("old"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := Write(dir, testRun(), synthetic(2)); err != nil {
+	if err := writeResults(dir, testRun(), synthetic(2)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "stale.txt")); err == nil {
 		t.Error("stale.txt survived: the old directory was not replaced completely")
 	}
 	fresh := filepath.Join(t.TempDir(), "fresh")
-	if err := Write(fresh, testRun(), synthetic(2)); err != nil {
+	if err := writeResults(fresh, testRun(), synthetic(2)); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range Files {
-		x, _ := os.ReadFile(filepath.Join(dir, name))
-		y, _ := os.ReadFile(filepath.Join(fresh, name))
-		if !bytes.Equal(x, y) {
-			t.Errorf("%s after rewrite differs from a fresh write", name)
-		}
+	if d := diffOutputs(t, dir, fresh); d != nil {
+		t.Errorf("a rewrite differs from a fresh write: %v", d)
 	}
 	if l := leftovers(t, parent); len(l) > 0 {
 		t.Errorf("left behind %v", l)
@@ -264,13 +328,13 @@ func TestRefuseForeignDirectory(t *testing.T) {
 	if err := Check(dir); err == nil {
 		t.Error("Check accepted a directory that is not ripple output")
 	}
-	if err := Write(dir, testRun(), synthetic(2)); err == nil {
+	if err := writeResults(dir, testRun(), synthetic(2)); err == nil {
 		t.Error("Write replaced a directory that is not ripple output")
 	}
 	if b, err := os.ReadFile(notes); err != nil || string(b) != "keep me" {
 		t.Errorf("notes.txt: %q, %v", b, err)
 	}
-	if err := Write(notes, testRun(), synthetic(2)); err == nil {
+	if err := writeResults(notes, testRun(), synthetic(2)); err == nil {
 		t.Error("Write replaced a regular file")
 	}
 }
@@ -279,10 +343,10 @@ func TestLayoutMismatch(t *testing.T) {
 	res := synthetic(2)
 	res[1].Twin.Daily.Metrics = []string{"dau", "other"}
 	dir := filepath.Join(t.TempDir(), "out")
-	if err := Write(dir, testRun(), res); err == nil {
+	if err := writeResults(dir, testRun(), res); err == nil {
 		t.Error("Write accepted results with different metrics")
 	}
-	if err := Write(dir, testRun(), nil); err == nil {
+	if err := writeResults(dir, testRun(), nil); err == nil {
 		t.Error("Write accepted no results")
 	}
 }
@@ -338,8 +402,14 @@ func TestWriteFileError(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "x.csv")) {
 		t.Errorf("error %v should name the file", err)
 	}
-	if _, err := writeFile(filepath.Join(dir, "missing"), "x.csv", func(io.Writer) error { return nil }); err == nil {
-		t.Error("no error for a missing directory")
+	if err := os.WriteFile(filepath.Join(dir, "file"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := writeFile(filepath.Join(dir, "file"), "x.csv", func(io.Writer) error { return nil }); err == nil {
+		t.Error("no error for a directory that is a file")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("failed writes left %v", entries)
 	}
 }
 
@@ -347,32 +417,39 @@ func TestWriteFileError(t *testing.T) {
 // manifest lists them with their checksums.
 func TestExtraFiles(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
-	run := testRun()
-	run.Extra = []Extra{{Name: "figures/a.txt", Write: func(w io.Writer) error {
+	extras := func(xs ...Extra) Hooks {
+		return Hooks{Extras: func(*Assembled) ([]Extra, error) { return xs, nil }}
+	}
+	res := synthetic(2)
+	b := testRun()
+	b.Replicates = 2
+	err := Write(dir, b, unitsOf(res), extras(Extra{Name: "figures/a.txt", Write: func(w io.Writer) error {
 		_, err := io.WriteString(w, "figure")
 		return err
-	}}}
-	if err := Write(dir, run, synthetic(2)); err != nil {
+	}}))
+	if err != nil {
 		t.Fatal(err)
 	}
 	if b, err := os.ReadFile(filepath.Join(dir, "figures", "a.txt")); err != nil || string(b) != "figure" {
 		t.Fatalf("figures/a.txt: %q, %v", b, err)
 	}
 	var m Manifest
-	b, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
-	if err := json.Unmarshal(b, &m); err != nil {
+	data, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err := json.Unmarshal(data, &m); err != nil {
 		t.Fatal(err)
 	}
 	last := m.Files[len(m.Files)-1]
 	if last.Name != "figures/a.txt" || last.Bytes != 6 || last.SHA256 != "889393fb69a5b305188405f66dd58ca1fefad6cef46cfbf85236146e633f2a66" {
 		t.Errorf("manifest entry %+v", last)
 	}
-	failing := testRun()
-	failing.Extra = []Extra{{Name: "figures/b.txt", Write: func(io.Writer) error { return errors.New("no fonts") }}}
-	if err := Write(dir, failing, synthetic(2)); err == nil {
+	err = Write(dir, b, unitsOf(res), extras(Extra{Name: "figures/b.txt", Write: func(io.Writer) error { return errors.New("no fonts") }}))
+	if err == nil {
 		t.Fatal("a failing extra file gave no error")
 	}
 	if _, err := os.Stat(filepath.Join(dir, "figures", "a.txt")); err != nil {
 		t.Errorf("a failed write touched the previous output: %v", err)
+	}
+	if _, err := os.Stat(dir + ".partial"); err == nil {
+		t.Errorf("a failed Write left %s.partial", dir)
 	}
 }

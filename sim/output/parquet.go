@@ -12,7 +12,7 @@ import (
 	"github.com/ripple-sim/ripple/sim"
 )
 
-// Output formats of the long tables (Run.Format).
+// Output formats of the long tables (Batch.Format).
 const (
 	FormatCSV     = "csv"
 	FormatParquet = "parquet"
@@ -57,68 +57,92 @@ const parquetBatch = 4096
 
 var parquetZstd = zstd.Codec{Level: zstd.SpeedDefault, Concurrency: 1}
 
-// writeLongParquet writes table ti like writeLong, as Parquet: zstd pages,
-// version 1 data pages (read by every Parquet reader), row groups of at most
-// parquetRowGroupRows rows. Rows are streamed; the output depends only on the
-// results and the library version (no timestamps or random values).
-func writeLongParquet(w io.Writer, ti int, run *Run, results []sim.Result) error {
+// parquetLong is the Parquet longSink of table ti: zstd pages, version 1
+// data pages (read by every Parquet reader), row groups of at most
+// parquetRowGroupRows rows. Rows are streamed; the output depends only on
+// the rows and the library version (no timestamps or random values).
+type parquetLong struct {
+	sw    *stickyWriter
+	pw    *parquet.GenericWriter[longRow]
+	ti    int
+	batch []longRow
+	row   longRow
+}
+
+func newParquetLong(w io.Writer, ti int, scenario string) *parquetLong {
 	// Report the writer's own error (e.g. a full disk) rather than the
 	// library's wrapping of it, so that errors read as the CSV path's.
 	sw := &stickyWriter{w: w}
-	ref := pick(&results[0].Shock, ti)
-	days := make([]int32, len(ref.Dates))
-	for d, date := range ref.Dates {
-		days[d] = epochDay(date)
-	}
 	pw := parquet.NewGenericWriter[longRow](sw,
 		parquet.NewSchema(sim.TableNames[ti], longSchema),
 		parquet.Compression(&parquetZstd),
 		parquet.DataPageVersion(1),
 		parquet.MaxRowsPerRowGroup(parquetRowGroupRows),
 	)
-	fail := func(err error) error {
-		if sw.err != nil {
-			return sw.err
-		}
-		return err
+	return &parquetLong{sw: sw, pw: pw, ti: ti, batch: make([]longRow, 0, parquetBatch), row: longRow{Scenario: scenario}}
+}
+
+func (p *parquetLong) fail(err error) error {
+	if p.sw.err != nil {
+		return p.sw.err
 	}
-	batch := make([]longRow, 0, parquetBatch)
-	flush := func() error {
-		_, err := pw.Write(batch)
-		batch = batch[:0]
-		return err
+	return err
+}
+
+func (p *parquetLong) flush() error {
+	_, err := p.pw.Write(p.batch)
+	p.batch = p.batch[:0]
+	return err
+}
+
+func (p *parquetLong) add(leverSet string, r *sim.Result) error {
+	ref := pick(&r.Shock, p.ti)
+	rep := r.Replicate
+	if rep < math.MinInt32 || rep > math.MaxInt32 {
+		return fmt.Errorf("replicate %d does not fit the Parquet INT32 replicate column", rep)
 	}
-	row := longRow{Scenario: run.Scenario, LeverSet: run.LeverSet}
-	for i := range results {
-		rep := results[i].Replicate
-		if rep < math.MinInt32 || rep > math.MaxInt32 {
-			return fmt.Errorf("replicate %d does not fit the Parquet INT32 replicate column", rep)
-		}
-		row.Replicate = int32(rep)
-		for v := Shock; v <= Effect; v++ {
-			row.Variant = v.String()
-			for d, day := range days {
-				row.Date = day
-				for m, metric := range ref.Metrics {
-					row.Metric = metric
-					row.Value = value(&results[i], ti, v, m, d)
-					batch = append(batch, row)
-					if len(batch) == cap(batch) {
-						if err := flush(); err != nil {
-							return fail(err)
-						}
+	row := &p.row
+	row.LeverSet = leverSet
+	row.Replicate = int32(rep)
+	for v := Shock; v <= Effect; v++ {
+		row.Variant = v.String()
+		for d, date := range ref.Dates {
+			row.Date = epochDay(date)
+			for m, metric := range ref.Metrics {
+				row.Metric = metric
+				row.Value = value(r, p.ti, v, m, d)
+				p.batch = append(p.batch, *row)
+				if len(p.batch) == cap(p.batch) {
+					if err := p.flush(); err != nil {
+						return p.fail(err)
 					}
 				}
 			}
 		}
 	}
-	if err := flush(); err != nil {
-		return fail(err)
+	return nil
+}
+
+func (p *parquetLong) close() error {
+	if err := p.flush(); err != nil {
+		return p.fail(err)
 	}
-	if err := pw.Close(); err != nil {
-		return fail(err)
+	if err := p.pw.Close(); err != nil {
+		return p.fail(err)
 	}
-	return sw.err
+	return p.sw.err
+}
+
+// writeLongParquet writes table ti of results as one lever set's long
+// Parquet table.
+func writeLongParquet(w io.Writer, ti int, scenario, leverSet string, results []sim.Result) error {
+	p := newParquetLong(w, ti, scenario)
+	for i := range results {
+		if err := p.add(leverSet, &results[i]); err != nil {
+			return err
+		}
+	}
+	return p.close()
 }
 
 // epochDay returns the days from 1970-01-01 to t's calendar date (in t's

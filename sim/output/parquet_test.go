@@ -13,7 +13,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -72,7 +71,7 @@ func withRowGroups(t *testing.T, n int64) {
 	t.Cleanup(func() { parquetRowGroupRows = old })
 }
 
-func parquetRun() Run {
+func parquetRun() Batch {
 	run := testRun()
 	run.Format = FormatParquet
 	return run
@@ -117,10 +116,10 @@ func TestParquetMatchesCSV(t *testing.T) {
 	withRowGroups(t, 7) // several row groups, split mid-replicate
 	res := edgy(3)
 	csvDir, pqDir := filepath.Join(t.TempDir(), "csv"), filepath.Join(t.TempDir(), "pq")
-	if err := Write(csvDir, testRun(), res); err != nil {
+	if err := writeResults(csvDir, testRun(), res); err != nil {
 		t.Fatal(err)
 	}
-	if err := Write(pqDir, parquetRun(), res); err != nil {
+	if err := writeResults(pqDir, parquetRun(), res); err != nil {
 		t.Fatal(err)
 	}
 	for ti, name := range sim.TableNames {
@@ -170,7 +169,7 @@ func TestParquetMatchesCSV(t *testing.T) {
 func TestParquetSchema(t *testing.T) {
 	withRowGroups(t, 7)
 	dir := filepath.Join(t.TempDir(), "out")
-	if err := Write(dir, parquetRun(), edgy(3)); err != nil {
+	if err := writeResults(dir, parquetRun(), edgy(3)); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "daily.parquet")
@@ -245,16 +244,12 @@ func TestParquetSchema(t *testing.T) {
 func TestParquetByteIdentical(t *testing.T) {
 	a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
 	for _, dir := range []string{a, b} {
-		if err := Write(dir, parquetRun(), edgy(4)); err != nil {
+		if err := writeResults(dir, parquetRun(), edgy(4)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	for _, name := range FilesFor(FormatParquet) {
-		x, _ := os.ReadFile(filepath.Join(a, name))
-		y, _ := os.ReadFile(filepath.Join(b, name))
-		if len(x) == 0 || !bytes.Equal(x, y) {
-			t.Errorf("%s differs between identical writes (or is empty)", name)
-		}
+	if d := diffOutputs(t, a, b); d != nil {
+		t.Errorf("identical writes differ: %v", d)
 	}
 	// Hash seeds and the like differ between processes: write again in a
 	// child process and compare.
@@ -267,12 +262,8 @@ func TestParquetByteIdentical(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("child: %v\n%s", err, out)
 	}
-	for _, name := range FilesFor(FormatParquet) {
-		x, _ := os.ReadFile(filepath.Join(a, name))
-		y, _ := os.ReadFile(filepath.Join(c, name))
-		if len(x) == 0 || !bytes.Equal(x, y) {
-			t.Errorf("%s differs between processes (or is empty)", name)
-		}
+	if d := diffOutputs(t, a, c); d != nil {
+		t.Errorf("writes in two processes differ: %v", d)
 	}
 }
 
@@ -282,14 +273,14 @@ func TestParquetChildWrite(t *testing.T) {
 	if dir == "" {
 		t.Skip("run by TestParquetByteIdentical")
 	}
-	if err := Write(dir, parquetRun(), edgy(4)); err != nil {
+	if err := writeResults(dir, parquetRun(), edgy(4)); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func TestParquetManifest(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
-	if err := Write(dir, parquetRun(), synthetic(2)); err != nil {
+	if err := writeResults(dir, parquetRun(), synthetic(2)); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
@@ -316,7 +307,7 @@ func TestParquetManifest(t *testing.T) {
 	for _, e := range entries {
 		got = append(got, e.Name())
 	}
-	if want := slices.Sorted(slices.Values(files)); !slices.Equal(got, want) {
+	if want := slices.Sorted(slices.Values(append(files, unitsDir))); !slices.Equal(got, want) {
 		t.Errorf("directory holds %v, want %v", got, want)
 	}
 }
@@ -326,7 +317,7 @@ func TestFormats(t *testing.T) {
 		t.Errorf("FilesFor(\"\"), FilesFor(csv) = %v, %v; want %v", FilesFor(""), FilesFor(FormatCSV), Files)
 	}
 	want := []string{"daily.parquet", "weekly.parquet", "monthly.parquet", "quarterly.parquet",
-		"distributions.parquet", "policy.csv", "summary.csv", "manifest.json"}
+		"distributions.parquet", "policy.csv", "effects.csv", "summary.csv", "manifest.json"}
 	if got := FilesFor(FormatParquet); !slices.Equal(got, want) {
 		t.Errorf("FilesFor(parquet) = %v, want %v", got, want)
 	}
@@ -341,7 +332,7 @@ func TestFormats(t *testing.T) {
 	if FilesFor("xlsx") != nil || CheckFormat("xlsx") == nil {
 		t.Error("xlsx accepted")
 	}
-	if err := Write(filepath.Join(parent, "out"), run, synthetic(1)); err == nil || !strings.Contains(err.Error(), "xlsx") {
+	if err := writeResults(filepath.Join(parent, "out"), run, synthetic(1)); err == nil || !strings.Contains(err.Error(), "xlsx") {
 		t.Errorf("Write with format xlsx: %v", err)
 	}
 	if entries, _ := os.ReadDir(parent); len(entries) > 0 {
@@ -431,19 +422,16 @@ func TestWriteFull(t *testing.T) {
 			dir := filepath.Join(parent, "out")
 			run := testRun()
 			run.Format = fm
-			err := Write(dir, run, res)
+			err := writeResults(dir, run, res)
 			if err == nil {
 				t.Fatalf("%s, disk full after %d bytes: no error", fm, limit)
 			}
 			msg := err.Error()
-			want := "cannot write " + dir + ": write "
-			suffix := "/daily." + fm + ": no space left on device; check free space and permissions, or choose another output directory"
-			if !strings.HasPrefix(msg, want) || !strings.HasSuffix(msg, suffix) {
-				t.Errorf("%s, disk full after %d bytes: error %q, want %q...%q", fm, limit, msg, want, suffix)
+			want := "cannot write " + dir + ".partial/daily." + fm + ": no space left on device; check free space and permissions, or choose another output directory"
+			if msg != want {
+				t.Errorf("%s, disk full after %d bytes: error %q, want %q", fm, limit, msg, want)
 			}
-			msg = strings.ReplaceAll(msg, parent, "PARENT")
-			msg = regexp.MustCompile(`\.ripple-tmp-\d+`).ReplaceAllString(msg, ".ripple-tmp-N")
-			msgs[fm] = strings.ReplaceAll(msg, "daily."+fm, "daily.EXT")
+			msgs[fm] = strings.ReplaceAll(strings.ReplaceAll(msg, parent, "PARENT"), "daily."+fm, "daily.EXT")
 			if l := leftovers(t, parent); len(l) > 0 {
 				t.Errorf("%s: left behind %v", fm, l)
 			}
@@ -464,13 +452,13 @@ func TestParquetWriterError(t *testing.T) {
 	res := large(2, 60, 50)
 	run := parquetRun()
 	var full bytes.Buffer
-	if err := writeLongParquet(&full, 0, &run, res); err != nil {
+	if err := writeLongParquet(&full, 0, run.Scenario, "case", res); err != nil {
 		t.Fatal(err)
 	}
 	errFull := errors.New("disk full")
 	for _, limit := range []int{0, 3, 100, full.Len() / 3, full.Len() / 2, full.Len() - 10, full.Len() - 1} {
 		w := &limitWriter{limit: limit, err: errFull}
-		if err := writeLongParquet(w, 0, &run, res); err != errFull {
+		if err := writeLongParquet(w, 0, run.Scenario, "case", res); err != errFull {
 			t.Errorf("failing after %d of %d bytes: error %v, want %v", limit, full.Len(), err, errFull)
 		}
 	}
@@ -500,13 +488,13 @@ func TestParquetStreams(t *testing.T) {
 	}
 	run := parquetRun()
 	alloc := func(res []sim.Result) uint64 {
-		if err := writeLongParquet(io.Discard, 0, &run, res); err != nil { // fill the library's pools
+		if err := writeLongParquet(io.Discard, 0, run.Scenario, "case", res); err != nil { // fill the library's pools
 			t.Fatal(err)
 		}
 		defer debug.SetGCPercent(debug.SetGCPercent(-1)) // a GC would empty them
 		var a, b runtime.MemStats
 		runtime.ReadMemStats(&a)
-		if err := writeLongParquet(io.Discard, 0, &run, res); err != nil {
+		if err := writeLongParquet(io.Discard, 0, run.Scenario, "case", res); err != nil {
 			t.Fatal(err)
 		}
 		runtime.ReadMemStats(&b)
@@ -533,7 +521,7 @@ func BenchmarkWriteLong(b *testing.B) {
 			var n countWriter
 			for b.Loop() {
 				n = countWriter{w: io.Discard}
-				if err := write(&n, 0, &run, res); err != nil {
+				if err := write(&n, 0, run.Scenario, "case", res); err != nil {
 					b.Fatal(err)
 				}
 			}

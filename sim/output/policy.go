@@ -2,7 +2,6 @@ package output
 
 import (
 	"encoding/csv"
-	"io"
 	"math"
 	"slices"
 	"strconv"
@@ -139,18 +138,17 @@ func Describe(xs []float64) Stat {
 	return describe(ys, make([]float64, len(ys)+1))
 }
 
-// writePolicy writes the policy summary.
-func writePolicy(w io.Writer, run *Run, rows []PolicyRow) error {
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"scenario", "lever_set", "group", "metric", "unit", "n", "mean", "se", "ci_lo", "ci_hi", "p5", "p50", "p95"})
+var policyHeader = []string{"scenario", "lever_set", "versus", "group", "metric", "unit", "n", "mean", "se", "ci_lo", "ci_hi", "p5", "p50", "p95"}
+
+// writePolicyRows writes one arm's policy rows against one reference.
+func writePolicyRows(cw *csv.Writer, scenario, leverSet, versus string, rows []PolicyRow) error {
 	for _, r := range rows {
-		err := cw.Write([]string{run.Scenario, run.LeverSet, r.Group, r.Name, r.Unit, strconv.Itoa(r.N),
+		err := cw.Write([]string{scenario, leverSet, versus, r.Group, r.Name, r.Unit, strconv.Itoa(r.N),
 			formatStat(r.Mean), formatStat(r.SE), formatStat(r.Lo), formatStat(r.Hi),
 			formatStat(r.P5), formatStat(r.P50), formatStat(r.P95)})
 		if err != nil {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return nil
 }

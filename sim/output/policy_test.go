@@ -32,7 +32,7 @@ func policySynthetic(n int) []sim.Result {
 
 func TestPolicyGolden(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
-	if err := Write(dir, testRun(), policySynthetic(3)); err != nil {
+	if err := writeResults(dir, testRun(), policySynthetic(3)); err != nil {
 		t.Fatal(err)
 	}
 	got, err := os.ReadFile(filepath.Join(dir, "policy.csv"))

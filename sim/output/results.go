@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"time"
 
@@ -16,10 +17,10 @@ import (
 	"github.com/ripple-sim/ripple/sim"
 )
 
-// ReadResults reads the long tables of an output directory written by Write
-// back into per-replicate results: the shock and twin tables of every
-// replicate, with the metrics and dates in the order of the files (Write's
-// order) and the replicates in file order. Effect rows are skipped (they are
+// ReadResults reads the long tables of a finished output directory of one
+// lever set back into per-replicate results: the shock and twin tables of every
+// replicate, with the metrics and dates in the order of the files and the
+// replicates in file order; tables the output does not write stay empty. Effect rows are skipped (they are
 // shock − twin). manifest.json gives the format, CSV or Parquet.
 //
 // Values read back bit for bit, except that a NaN in a CSV file reads back as
@@ -41,12 +42,23 @@ func ReadResults(dir string) ([]sim.Result, Manifest, error) {
 	if err := CheckFormat(m.Format); err != nil {
 		return nil, m, fmt.Errorf("%s: %v", filepath.Join(dir, "manifest.json"), err)
 	}
+	if len(m.LeverSets) > 1 {
+		return nil, m, fmt.Errorf("%s holds %d lever sets; ReadResults reads the output of one", dir, len(m.LeverSets))
+	}
+	names := m.Tables
+	if names == nil {
+		names = sim.TableNames
+	}
 	files := FilesFor(m.Format)
 	reps := &replicates{index: map[int]int{}}
 	var tables []*longTable
-	for ti := range sim.TableNames {
-		path := filepath.Join(dir, files[ti])
+	for ti, name := range sim.TableNames {
 		lt := newLongTable(reps)
+		tables = append(tables, lt)
+		if !slices.Contains(names, name) {
+			continue
+		}
+		path := filepath.Join(dir, files[ti])
 		read := readLongCSV
 		if m.Format == FormatParquet {
 			read = readLongParquet
@@ -54,7 +66,6 @@ func ReadResults(dir string) ([]sim.Result, Manifest, error) {
 		if err := read(path, lt); err != nil {
 			return nil, m, err
 		}
-		tables = append(tables, lt)
 	}
 	results := make([]sim.Result, len(reps.ids))
 	for i, id := range reps.ids {
@@ -181,8 +192,6 @@ func (lt *longTable) fill(results []sim.Result, ti int) error {
 	}
 	return nil
 }
-
-var longHeader = []string{"scenario", "lever_set", "replicate", "variant", "date", "metric", "value"}
 
 // readLongCSV reads a long CSV table into lt.
 func readLongCSV(path string, lt *longTable) error {

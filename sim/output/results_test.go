@@ -43,14 +43,10 @@ func sameTable(a, b *sim.Table, anyNaN bool) string {
 func TestReadResultsRoundTrip(t *testing.T) {
 	for _, format := range Formats {
 		for name, res := range map[string][]sim.Result{"synthetic": synthetic(3), "edgy": edgy(2)} {
-			// Replicate ids out of order and not from 0: ReadResults keeps file order.
-			for i := range res {
-				res[i].Replicate = 10 - 3*i
-			}
 			dir := filepath.Join(t.TempDir(), "out")
 			run := testRun()
 			run.Format = format
-			if err := Write(dir, run, res); err != nil {
+			if err := writeResults(dir, run, res); err != nil {
 				t.Fatal(err)
 			}
 			got, m, err := ReadResults(dir)
@@ -97,7 +93,7 @@ func TestSameTableFails(t *testing.T) {
 
 func TestReadResultsErrors(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
-	if err := Write(dir, testRun(), synthetic(2)); err != nil {
+	if err := writeResults(dir, testRun(), synthetic(2)); err != nil {
 		t.Fatal(err)
 	}
 	daily := filepath.Join(dir, "daily.csv")

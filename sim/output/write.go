@@ -4,40 +4,22 @@ import (
 	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
-	"time"
+	"sync/atomic"
 
 	"github.com/ripple-sim/ripple/sim"
 )
 
-// Run describes a batch for the manifest and the key columns of the long
-// tables, and chooses their format.
-type Run struct {
-	Scenario     string // scenario name
-	LeverSet     string // lever-set name, e.g. "case"
-	Format       string // format of the long tables: FormatCSV (or "") or FormatParquet
-	ScenarioTOML []byte // the complete resolved scenario
-	Seed         uint64
-	Replicates   int
-	Workers      int
-	Agents       Agents
-	Start        time.Time     // when the batch started
-	Wall         time.Duration // wall time of the simulation
-	Version      string        // ripple version; "" means Version()
-	Extra        []Extra       // further files, such as figures, written before the manifest
-}
-
 // Extra is a further file of an output directory: a path relative to it (it
 // may name a subdirectory, such as "figures/dau.png") and its writer. Extras
-// are written into the temporary directory with the tables and listed in the
+// are written into the staging directory with the tables and listed in the
 // manifest, so they are replaced atomically with everything else.
 type Extra struct {
 	Name  string
@@ -57,30 +39,44 @@ type File struct {
 	SHA256 string `json:"sha256"`
 }
 
-// Manifest is the content of manifest.json.
+// Manifest is the content of manifest.json. A staging directory's manifest
+// has Complete false and Units the units present; a finished output's has
+// Complete true, Units the units of the batch (or shard), and Files every
+// file but manifest.json and the unit files (which carry their own
+// checksums).
 type Manifest struct {
-	Ripple       string  `json:"ripple_version"`
-	Go           string  `json:"go_version"`
-	GOOS         string  `json:"goos"`
-	GOARCH       string  `json:"goarch"`
-	Scenario     string  `json:"scenario"`
-	LeverSet     string  `json:"lever_set"`
-	Format       string  `json:"format"` // of the long tables: csv or parquet
-	Seed         uint64  `json:"seed"`
-	Replicates   int     `json:"replicates"`
-	Workers      int     `json:"workers"`
-	Agents       Agents  `json:"agents"`
-	StartTime    string  `json:"start_time"` // RFC 3339
-	WallSeconds  float64 `json:"wall_seconds"`
-	Files        []File  `json:"files"`
-	ScenarioTOML string  `json:"scenario_toml"`
+	Ripple         string   `json:"ripple_version"`
+	Go             string   `json:"go_version"`
+	GOOS           string   `json:"goos"`
+	GOARCH         string   `json:"goarch"`
+	Scenario       string   `json:"scenario"`
+	LeverSets      []string `json:"lever_sets"` // the arms' names, in output order
+	Arms           []Arm    `json:"arms"`
+	Format         string   `json:"format"` // of the long tables: csv or parquet
+	Tables         []string `json:"tables"` // the long tables written
+	Seed           uint64   `json:"seed"`
+	Replicates     int      `json:"replicates"`
+	Shard          string   `json:"shard"` // "" for a whole batch, else "i/n"
+	Units          int      `json:"units"`
+	Complete       bool     `json:"complete"`
+	Workers        int      `json:"workers"`
+	Agents         Agents   `json:"agents"`
+	StartTime      string   `json:"start_time"` // RFC 3339
+	WallSeconds    float64  `json:"wall_seconds"`
+	Files          []File   `json:"files"`
+	ScenarioTOML   string   `json:"scenario_toml"`
+	ExperimentTOML string   `json:"experiment_toml,omitempty"`
 }
 
-// FilesFor returns the files Write writes in a format (see Run.Format), in
-// manifest order: a long table per sim.TableNames (daily.csv, ... or
-// daily.parquet, ...), then policy.csv, summary.csv and, last, manifest.json.
-// It returns nil for an unknown format.
-func FilesFor(format string) []string {
+// FilesFor returns the files a finished output holds in a format (see
+// Batch.Format) when it writes every table, in manifest order: a long table
+// per sim.TableNames (daily.csv, ... or daily.parquet, ...), then policy.csv,
+// effects.csv, summary.csv and, last, manifest.json. The unit files under
+// replicates/ are not listed. It returns nil for an unknown format.
+func FilesFor(format string) []string { return filesOf(format, sim.TableNames) }
+
+// filesOf is FilesFor for the long tables named.
+func filesOf(format string, tables []string) []string {
 	ext := ".csv"
 	switch format {
 	case "", FormatCSV:
@@ -90,13 +86,13 @@ func FilesFor(format string) []string {
 		return nil
 	}
 	var fs []string
-	for _, name := range sim.TableNames {
+	for _, name := range tables {
 		fs = append(fs, name+ext)
 	}
-	return append(fs, "policy.csv", "summary.csv", "manifest.json")
+	return append(fs, "policy.csv", "effects.csv", "summary.csv", "manifest.json")
 }
 
-// Files are the files Write writes in the default format, CSV.
+// Files are the files of an output in the default format, CSV.
 var Files = FilesFor(FormatCSV)
 
 // Version returns ripple's version: the VCS revision the binary was built
@@ -126,112 +122,7 @@ func Version() string {
 	return "devel"
 }
 
-// Write writes the results of a batch into dir (see FilesFor): a long table
-// per sim.TableNames (tidy long form, with the shock, twin and effect of every
-// replicate; daily.csv, weekly.csv, ... or, when run.Format is FormatParquet,
-// daily.parquet, weekly.parquet, ...), policy.csv (cumulative effects by
-// group, see Policy), summary.csv (across replicates) and manifest.json.
-//
-// Parquet tables have the CSV's columns and row order, typed (see the package
-// documentation); they are zstd-compressed and streamed in row groups of
-// bounded size.
-//
-// The files are written into a temporary directory next to dir, which then
-// replaces dir. On error nothing is left behind and an existing dir is
-// untouched. dir must be absent, empty, or an earlier output (it holds a
-// manifest.json); its parent is created if needed.
-func Write(dir string, run Run, results []sim.Result) (err error) {
-	if err := CheckFormat(run.Format); err != nil {
-		return err
-	}
-	if run.Format == "" {
-		run.Format = FormatCSV
-	}
-	files := FilesFor(run.Format)
-	if err := checkLayout(results); err != nil {
-		return err
-	}
-	dir, err = filepath.Abs(dir)
-	if err != nil {
-		return err
-	}
-	if err := checkTarget(dir); err != nil {
-		return err
-	}
-	tmp, err := makeTemp(dir)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			os.RemoveAll(tmp)
-		}
-	}()
-
-	sum := Summarize(results)
-	var writers []func(io.Writer) error
-	long := writeLong
-	if run.Format == FormatParquet {
-		long = writeLongParquet
-	}
-	for ti := range sim.TableNames {
-		writers = append(writers, func(w io.Writer) error { return long(w, ti, &run, results) })
-	}
-	policy := Policy(results)
-	writers = append(writers,
-		func(w io.Writer) error { return writePolicy(w, &run, policy) },
-		func(w io.Writer) error { return writeSummary(w, &sum) })
-	m := ManifestOf(&run)
-	for i, write := range writers {
-		f, err := writeFile(tmp, files[i], write)
-		if err != nil {
-			return writeErr(dir, err)
-		}
-		m.Files = append(m.Files, f)
-	}
-	for _, x := range run.Extra {
-		if err := os.MkdirAll(filepath.Dir(filepath.Join(tmp, x.Name)), 0o755); err != nil {
-			return writeErr(dir, err)
-		}
-		f, err := writeFile(tmp, x.Name, x.Write)
-		if err != nil {
-			return writeErr(dir, err)
-		}
-		m.Files = append(m.Files, f)
-	}
-	js, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		return fmt.Errorf("manifest: %v", err)
-	}
-	if _, err := writeFile(tmp, "manifest.json", func(w io.Writer) error {
-		_, err := w.Write(append(js, '\n'))
-		return err
-	}); err != nil {
-		return writeErr(dir, err)
-	}
-	if err := syncDir(tmp); err != nil {
-		return writeErr(dir, err)
-	}
-	return replace(tmp, dir)
-}
-
-// ManifestOf returns the manifest of a run, without its file list.
-func ManifestOf(run *Run) Manifest {
-	v := run.Version
-	if v == "" {
-		v = Version()
-	}
-	return Manifest{
-		Ripple: v, Go: runtime.Version(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH,
-		Scenario: run.Scenario, LeverSet: run.LeverSet, Format: run.Format, Seed: run.Seed,
-		Replicates: run.Replicates, Workers: run.Workers, Agents: run.Agents,
-		StartTime: run.Start.Format(time.RFC3339), WallSeconds: run.Wall.Seconds(),
-		Files:        []File{},
-		ScenarioTOML: string(run.ScenarioTOML),
-	}
-}
-
-// Check reports whether Write could write dir, without writing anything:
+// Check reports whether Open could write dir, without writing anything:
 // dir must be absent, empty or an earlier output, and a directory must be
 // creatable next to it. Call it before a long run.
 func Check(dir string) error {
@@ -293,48 +184,115 @@ func makeTemp(dir string) (string, error) {
 	return tmp, nil
 }
 
-func writeErr(dir string, err error) error {
-	return fmt.Errorf("cannot write %s: %v; check free space and permissions, or choose another output directory", dir, err)
+// fileErr is the message for a failed write of path.
+func fileErr(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("cannot write %s: %v; check free space and permissions, or choose another output directory", path, err)
 }
 
-// writeFile creates name in dir, writes it through a buffer, syncs it, and
-// returns its size and SHA-256. Errors name the file.
-func writeFile(dir, name string, write func(io.Writer) error) (File, error) {
-	path := filepath.Join(dir, name)
-	f, err := createFile(path)
+// outWriter writes a file through a temporary name in the same directory:
+// commit syncs it and renames it into place, abort removes it.
+type outWriter struct {
+	*bufio.Writer
+	path, tmp string
+	f         outFile
+	h         hash.Hash
+	cw        *countWriter
+}
+
+var tmpSeq atomic.Int64
+
+// tmpMark is in the name of every temporary file.
+const tmpMark = ".tmp-"
+
+// create starts the file name (slash-separated, relative to dir).
+func create(dir, name string) (*outWriter, error) {
+	path := filepath.Join(dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fileErr(path, err)
+	}
+	tmp := fmt.Sprintf("%s%s%d", path, tmpMark, tmpSeq.Add(1))
+	f, err := createFile(tmp)
 	if err != nil {
-		return File{}, err
+		return nil, fileErr(path, err)
 	}
-	h := sha256.New()
-	cw := &countWriter{w: io.MultiWriter(f, h)}
-	bw := bufio.NewWriterSize(cw, 1<<16)
-	err = write(bw)
+	o := &outWriter{path: path, tmp: tmp, f: f, h: sha256.New()}
+	o.cw = &countWriter{w: io.MultiWriter(f, o.h)}
+	o.Writer = bufio.NewWriterSize(o.cw, 1<<16)
+	return o, nil
+}
+
+// commit finishes the file and returns its manifest entry.
+func (o *outWriter) commit(name string) (File, error) {
+	err := o.Flush()
 	if err == nil {
-		err = bw.Flush()
+		err = o.f.Sync()
 	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
+	if cerr := o.f.Close(); err == nil {
 		err = cerr
 	}
-	if err != nil {
-		if pe := (*fs.PathError)(nil); !errors.As(err, &pe) {
-			err = fmt.Errorf("%s: %w", path, err)
-		}
-		return File{}, err
+	if err == nil {
+		err = os.Rename(o.tmp, o.path)
 	}
-	return File{Name: name, Bytes: cw.n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+	if err != nil {
+		os.Remove(o.tmp)
+		return File{}, fileErr(o.path, err)
+	}
+	return File{Name: name, Bytes: o.cw.n, SHA256: hex.EncodeToString(o.h.Sum(nil))}, nil
 }
 
-// outFile is the part of *os.File that writeFile uses.
+// abort removes the unfinished file.
+func (o *outWriter) abort() {
+	o.f.Close()
+	os.Remove(o.tmp)
+}
+
+// writeFile writes name (slash-separated, relative to dir) with write,
+// atomically, and returns its size and SHA-256. Errors name the file.
+func writeFile(dir, name string, write func(io.Writer) error) (File, error) {
+	o, err := create(dir, name)
+	if err != nil {
+		return File{}, err
+	}
+	if err := write(o); err != nil {
+		o.abort()
+		return File{}, fileErr(o.path, err)
+	}
+	return o.commit(name)
+}
+
+// writeBytes writes data to path atomically (temporary file, sync, rename,
+// sync of the directory).
+func writeBytes(path string, data []byte) error {
+	dir, name := filepath.Split(path)
+	o, err := create(dir, name)
+	if err != nil {
+		return err
+	}
+	if _, err := o.Write(data); err != nil {
+		o.abort()
+		return fileErr(path, err)
+	}
+	if _, err := o.commit(name); err != nil {
+		return err
+	}
+	if err := syncDir(dir); err != nil {
+		return fileErr(path, err)
+	}
+	return nil
+}
+
+// outFile is the part of *os.File that an outWriter uses.
 type outFile interface {
 	io.Writer
 	Sync() error
 	Close() error
 }
 
-// createFile creates a new file for writeFile; tests replace it to simulate
+// createFile creates a new (temporary) file for an outWriter; tests replace it to simulate
 // a full disk.
 var createFile = func(path string) (outFile, error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
