@@ -67,7 +67,7 @@ func ReportFigureOf(name string, f *Figure) (ReportFigure, error) {
 // FigureSentence returns a one-sentence guide to reading a standard figure of
 // a run, by its file name without the extension: fan_METRIC, effect_METRIC,
 // policy, trust_distribution, courier_income_change, merchant_revenue_change
-// (and response_...). It returns "" for a name it does not know.
+// (and response_..., response_lines_...). It returns "" for a name it does not know.
 func FigureSentence(name string) string {
 	switch name {
 	case "policy":
@@ -101,6 +101,9 @@ func FigureSentence(name string) string {
 			"no-breach twin, replicate by replicate); the darker band is its 95 % interval, the lighter one " +
 			"where 90 % of replicates fall (P5 to P95), and where the bands leave the zero line the breach " +
 			"made a difference."
+	case strings.HasPrefix(name, "response_lines"):
+		return "Each line joins the mean outcome at each value of the lever on the x axis, one line per value " +
+			"of a second lever; the bars are the 95 % intervals of the means, set slightly apart."
 	case strings.HasPrefix(name, "response"):
 		return "The line joins the mean outcome at each value of the lever; the darker band (or bar) is the " +
 			"95 % interval of the mean and the lighter one where 90 % of replicates fall (P5 to P95)."
