@@ -9,4 +9,12 @@
 // Preset, PresetTOML) start with MODEL.md's kr_coupang_2025. One table of
 // parameter specs drives decoding, validation and encoding; package sim never
 // sees TOML.
+//
+// Experiment files (ParseExperiment, LoadExperiment; embedded ones in
+// Experiments and ExperimentText, starting with experiments/sanction_ladder.toml,
+// which documents the format) name a base scenario, replicates and seed, and
+// vary scenario keys with a factorial [grid] and a Latin hypercube [sample].
+// Keys under levers. make lever sets sharing one no-breach twin per parameter
+// point; the others make parameter points. The result is a sim.Design, every
+// scenario of it validated like a scenario file.
 package configs

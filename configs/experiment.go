@@ -633,6 +633,7 @@ func (x *expParser) gridFactor(lf leaf, base *sim.Scenario, baseOK bool) *factor
 		return nil
 	}
 	bad := false
+	seen := map[string]bool{}
 	scratch := sim.DefaultScenario()
 	if baseOK {
 		scratch = *base
@@ -649,12 +650,12 @@ func (x *expParser) gridFactor(lf leaf, base *sim.Scenario, baseOK bool) *factor
 			continue
 		}
 		txt := settingText(p, &scratch)
-		for _, t := range f.texts {
-			if t == txt {
-				x.addEach(line, key, fmtRaw(raw), "listed twice: every value of a factor must differ")
-				bad = true
-			}
+		if seen[txt] {
+			x.addEach(line, key, fmtRaw(raw), "listed twice: every value of a factor must differ")
+			bad = true
+			continue
 		}
+		seen[txt] = true
 		f.texts = append(f.texts, txt)
 		f.values = append(f.values, raw)
 	}
@@ -755,10 +756,14 @@ func (x *expParser) build(e *Experiment, all, grid, sampled []*factor, points in
 	gridPoints, ok := product(pf)
 	nPoints := gridPoints * nSample
 	combos, ok2 := product(lf)
-	if !ok || !ok2 || nPoints > maxScenarios || nPoints*(combos+1) > maxScenarios {
+	leverSets := 1 // the case; with lever factors, at most every combination besides
+	if len(lf) > 0 {
+		leverSets = combos + 1
+	}
+	if !ok || !ok2 || nPoints > maxScenarios || nPoints*leverSets > maxScenarios {
 		n := "more than " + fmtInt(maxScenarios)
 		if ok && ok2 && nPoints <= maxScenarios {
-			n = "up to " + fmtInt(int64(nPoints*(combos+1)))
+			n = "up to " + fmtInt(int64(nPoints*leverSets))
 		}
 		x.c.addAt(x.c.line("grid", "sample"), "", "", fmt.Sprintf("the design has %s scenarios (points x lever sets); at most %s", n, fmtInt(maxScenarios)))
 		return false
