@@ -417,4 +417,9 @@ func TestExperimentDefaults(t *testing.T) {
 		t.Errorf("settings %v", s)
 	}
 	var _ sim.Design = e.Design
+	// Without lever factors every point holds only its case: 20000 points fit.
+	e = parseExp(t, expHead+"[sample]\npoints = 20000\n[sample.ranges]\n\"trust.j_d\" = [0.1, 0.2]\n")
+	if len(e.Design.Points) != 20000 || e.Design.Points[0].Name != "p00000" || len(e.Design.Points[0].LeverSets) != 1 {
+		t.Errorf("%d points, first %q", len(e.Design.Points), e.Design.Points[0].Name)
+	}
 }
