@@ -86,7 +86,17 @@ func LoadExperiment(path string) (Experiment, error) {
 // *Errors listing every problem, those of the experiment file in file order
 // and then those of its base scenario file.
 func ParseExperiment(name string, data []byte, dir string) (Experiment, error) {
-	x := &expParser{c: newChecker(name), dir: dir, seen: map[string]bool{}}
+	return parseExperiment(&expParser{c: newChecker(name), dir: dir, seen: map[string]bool{}}, name, data)
+}
+
+// ParseExperimentBase is ParseExperiment with the base scenario given
+// instead of resolved from experiment.base: for an experiment read back
+// from a manifest, which holds the resolved base, wherever its file was.
+func ParseExperimentBase(name string, data []byte, base sim.Scenario) (Experiment, error) {
+	return parseExperiment(&expParser{c: newChecker(name), seen: map[string]bool{}, given: &base}, name, data)
+}
+
+func parseExperiment(x *expParser, name string, data []byte) (Experiment, error) {
 	e, ok := x.parse(data)
 	var probs []Problem
 	if err := x.c.err(); err != nil {
@@ -133,6 +143,7 @@ type expParser struct {
 	order     map[string]int  // dotted key path -> position in the file
 	seen      map[string]bool // problems already reported by problem key
 	baseProbs []Problem       // problems of the base scenario file
+	given     *sim.Scenario   // the base scenario, if not to be resolved
 }
 
 // factor is a grid or sampled key while the design is built.
@@ -501,6 +512,9 @@ func (x *expParser) reported(key string) bool {
 
 // base resolves the base scenario: an embedded preset or a scenario file.
 func (x *expParser) base(base string, line int) (sim.Scenario, bool) {
+	if x.given != nil {
+		return *x.given, true
+	}
 	key, val := "experiment.base", quote(base)
 	isPath := strings.HasSuffix(base, ".toml") || strings.ContainsAny(base, `/\`)
 	if !isPath {

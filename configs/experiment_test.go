@@ -1,6 +1,7 @@
 package configs
 
 import (
+	"bytes"
 	"math"
 	"os"
 	"path/filepath"
@@ -421,5 +422,28 @@ func TestExperimentDefaults(t *testing.T) {
 	e = parseExp(t, expHead+"[sample]\npoints = 20000\n[sample.ranges]\n\"trust.j_d\" = [0.1, 0.2]\n")
 	if len(e.Design.Points) != 20000 || e.Design.Points[0].Name != "p00000" || len(e.Design.Points[0].LeverSets) != 1 {
 		t.Errorf("%d points, first %q", len(e.Design.Points), e.Design.Points[0].Name)
+	}
+}
+
+// TestParseExperimentBase: an experiment read back with its resolved base
+// builds its design on that base, whatever experiment.base names.
+func TestParseExperimentBase(t *testing.T) {
+	text, _ := ExperimentText("sanction_ladder")
+	base, err := Preset("kr_coupang_2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base.Consumers.Eta = 2.5
+	e, err := ParseExperimentBase("manifest.json", bytes.Replace(text, []byte(`base = "kr_coupang_2025"`), []byte(`base = "elsewhere/gone.toml"`), 1), base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ls := range e.Design.Points[0].LeverSets {
+		if ls.Scenario.Consumers.Eta != 2.5 {
+			t.Fatalf("lever set %s: eta %v, want the given base's 2.5", ls.Name, ls.Scenario.Consumers.Eta)
+		}
+	}
+	if len(e.Design.Points[0].LeverSets) != 20 {
+		t.Errorf("%d lever sets, want 20", len(e.Design.Points[0].LeverSets))
 	}
 }
