@@ -255,7 +255,8 @@ type Store struct {
 
 	mu       sync.Mutex
 	have     map[sim.UnitID]bool
-	finished bool // dir holds the finished output
+	layouts  map[int][]tableLayout // per point: the first Put unit's
+	finished bool                  // dir holds the finished output
 
 	start  time.Time
 	before time.Duration // wall time of earlier sessions
@@ -285,7 +286,7 @@ func Open(dir string, b Batch, resume bool) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{dir: abs, stage: abs + ".partial", show: filepath.Clean(dir) + ".partial", b: b,
-		units: b.units(), want: map[sim.UnitID]bool{}, need: map[int]int{}, have: map[sim.UnitID]bool{},
+		units: b.units(), want: map[sim.UnitID]bool{}, need: map[int]int{}, have: map[sim.UnitID]bool{}, layouts: map[int][]tableLayout{},
 		start: time.Now(), opened: time.Now()}
 	for _, id := range s.units {
 		s.want[id] = true
@@ -382,6 +383,17 @@ func countUnits(stage string) int {
 // scan removes temporary files and unit files that fail verification from
 // the staging directory and records the others.
 func (s *Store) scan() error {
+	top, err := os.ReadDir(s.stage)
+	if err != nil {
+		return fmt.Errorf("cannot read %s: %v", s.show, err)
+	}
+	for _, e := range top {
+		if strings.Contains(e.Name(), tmpMark) {
+			if err := os.RemoveAll(filepath.Join(s.stage, e.Name())); err != nil {
+				return fmt.Errorf("cannot remove the leftover %s: %v", filepath.Join(s.stage, e.Name()), err)
+			}
+		}
+	}
 	udir := filepath.Join(s.stage, unitsDir)
 	if err := os.MkdirAll(udir, 0o755); err != nil {
 		return fileErr(udir, err)
@@ -459,9 +471,18 @@ func (s *Store) Put(u *sim.UnitResult) error {
 	if n := s.need[u.Point]; len(u.Shocks) < n {
 		return fmt.Errorf("point %d, replicate %d: %d shock runs, the arms need %d", u.Point, u.Replicate, len(u.Shocks), n)
 	}
-	data, err := encodeUnit(u)
+	data, hdr, err := encodeUnit(u)
 	if err != nil {
 		return err
+	}
+	s.mu.Lock()
+	lay, ok := s.layouts[u.Point]
+	if !ok {
+		s.layouts[u.Point] = hdr.Tables
+	}
+	s.mu.Unlock()
+	if ok && !slices.EqualFunc(lay, hdr.Tables, tableLayout.equal) {
+		return fmt.Errorf("point %d, replicate %d: other dates or metrics than the point's other units", u.Point, u.Replicate)
 	}
 	if err := writeBytes(filepath.Join(s.stage, unitsDir, unitName(u.UnitID)), data); err != nil {
 		return err

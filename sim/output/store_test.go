@@ -14,7 +14,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -32,7 +31,9 @@ func multiUnits(P, L, R int) []*sim.UnitResult {
 	var us []*sim.UnitResult
 	for p := range P {
 		for r := range R {
-			twin := func(m, d int) float64 { return 1000*float64(m+1) + 10*float64(d) + 0.5*float64(p) + 0.25*float64(r*r%5) }
+			twin := func(m, d int) float64 {
+				return 1000*float64(m+1) + 10*float64(d) + 0.5*float64(p) + 0.25*float64(r*r%5)
+			}
 			u := &sim.UnitResult{UnitID: sim.UnitID{Point: p, Replicate: r}}
 			wk := func(f func(m, d int) float64) func(m, d int) float64 {
 				return func(m, d int) float64 {
@@ -80,7 +81,7 @@ func TestUnitFileRoundTrip(t *testing.T) {
 	edgy := edgy(1)[0] // −0, ±Inf, NaN payloads, quarterly and distributions tables
 	v := &sim.UnitResult{UnitID: sim.UnitID{Point: 7, Replicate: 123456}, Twin: edgy.Twin, Shocks: []sim.Tables{edgy.Shock}}
 	for _, x := range []*sim.UnitResult{u, v} {
-		data, err := encodeUnit(x)
+		data, _, err := encodeUnit(x)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -114,7 +115,7 @@ func TestUnitFileRoundTrip(t *testing.T) {
 		}
 		f.Close()
 		// Determinism: encoding twice gives the same bytes.
-		if again, _ := encodeUnit(x); !bytes.Equal(again, data) {
+		if again, _, _ := encodeUnit(x); !bytes.Equal(again, data) {
 			t.Error("encodeUnit is not deterministic")
 		}
 	}
@@ -125,7 +126,7 @@ func TestUnitFileRoundTrip(t *testing.T) {
 
 func TestUnitFileCorruption(t *testing.T) {
 	u := multiUnits(1, 2, 1)[0]
-	data, err := encodeUnit(u)
+	data, _, err := encodeUnit(u)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,6 +183,10 @@ func TestPutRejects(t *testing.T) {
 	layout := *u[1]
 	layout.Shocks = slices.Clone(layout.Shocks)
 	layout.Shocks[1].Daily.Metrics = []string{"x"}
+	dates := *multiUnits(1, 2, 3)[1] // replicate 1 of point 0 with another horizon
+	for _, tb := range append([]*sim.Tables{&dates.Twin}, &dates.Shocks[0], &dates.Shocks[1]) {
+		tb.Daily = table(tb.Daily.Dates[:2], tb.Daily.Metrics, func(m, d int) float64 { return 1 })
+	}
 	for _, tc := range []struct {
 		u    *sim.UnitResult
 		want string
@@ -189,15 +194,23 @@ func TestPutRejects(t *testing.T) {
 		{&bad, "1 shock runs, the arms need 2"},
 		{&other, "not in this batch"},
 		{&layout, "lever set 1 shock daily table has other dates or metrics"},
+		{u[0], ""},
+		{&dates, "point 0, replicate 1: other dates or metrics than the point's other units"},
 	} {
+		if tc.want == "" {
+			if err := s.Put(tc.u); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
 		if err := s.Put(tc.u); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Put: %v, want %q", err, tc.want)
 		}
 	}
-	if done, total := s.Count(); done != 0 || total != 4 || s.Complete() {
+	if done, total := s.Count(); done != 1 || total != 4 || s.Complete() {
 		t.Errorf("Count = %d, %d", done, total)
 	}
-	if err := s.Finish(Hooks{}); err == nil || !strings.Contains(err.Error(), "4 of 4 units missing") {
+	if err := s.Finish(Hooks{}); err == nil || !strings.Contains(err.Error(), "3 of 4 units missing") {
 		t.Errorf("Finish with no units: %v", err)
 	}
 }
@@ -295,6 +308,8 @@ func TestResume(t *testing.T) {
 		os.WriteFile(damaged, data, 0o644)
 		truncated := filepath.Join(udir, unitName(units[6].UnitID))
 		os.Truncate(truncated, 100)
+		topTmp := filepath.Join(dir+".partial", "manifest.json"+tmpMark+"9")
+		os.WriteFile(topTmp, []byte("{"), 0o644)
 		notes := filepath.Join(dir+".partial", "notes.txt")
 		os.WriteFile(notes, []byte("x"), 0o644)
 
@@ -315,6 +330,9 @@ func TestResume(t *testing.T) {
 			if want := i == 0 || i == 2 || i == 5; r.Has(u.UnitID) != want {
 				t.Errorf("Has(%v) = %v", u.UnitID, !want)
 			}
+		}
+		if _, err := os.Stat(topTmp); err == nil {
+			t.Errorf("resume left %s", topTmp)
 		}
 		entries, _ := os.ReadDir(udir)
 		for _, e := range entries {
@@ -857,7 +875,6 @@ func TestFullDisk(t *testing.T) {
 			}
 		}
 	}
-	var _ = syscall.ENOSPC
 }
 
 // TestManifestJSON pins the manifest's field names.

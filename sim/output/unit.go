@@ -92,9 +92,9 @@ func parseUnitName(name string) (sim.UnitID, bool) {
 
 // encodeUnit returns the bytes of u's unit file. Every shock table must have
 // the dates and metrics of the twin's, and values to match.
-func encodeUnit(u *sim.UnitResult) ([]byte, error) {
+func encodeUnit(u *sim.UnitResult) ([]byte, *unitHeader, error) {
 	if len(u.Shocks) == 0 {
-		return nil, fmt.Errorf("point %d, replicate %d: no shock runs", u.Point, u.Replicate)
+		return nil, nil, fmt.Errorf("point %d, replicate %d: no shock runs", u.Point, u.Replicate)
 	}
 	runs := []*sim.Tables{&u.Twin}
 	for l := range u.Shocks {
@@ -111,14 +111,14 @@ func encodeUnit(u *sim.UnitResult) ([]byte, error) {
 				what = fmt.Sprintf("lever set %d shock", k-1)
 			}
 			if !slices.EqualFunc(t.Dates, ref.Dates, time.Time.Equal) || !slices.Equal(t.Metrics, ref.Metrics) {
-				return nil, fmt.Errorf("point %d, replicate %d: %s %s table has other dates or metrics than the twin's", u.Point, u.Replicate, what, name)
+				return nil, nil, fmt.Errorf("point %d, replicate %d: %s %s table has other dates or metrics than the twin's", u.Point, u.Replicate, what, name)
 			}
 			if len(t.Values) != len(t.Metrics) {
-				return nil, fmt.Errorf("point %d, replicate %d: %s %s table has %d series for %d metrics", u.Point, u.Replicate, what, name, len(t.Values), len(t.Metrics))
+				return nil, nil, fmt.Errorf("point %d, replicate %d: %s %s table has %d series for %d metrics", u.Point, u.Replicate, what, name, len(t.Values), len(t.Metrics))
 			}
 			for m, col := range t.Values {
 				if len(col) != len(t.Dates) {
-					return nil, fmt.Errorf("point %d, replicate %d: %s %s table: metric %s has %d values for %d dates",
+					return nil, nil, fmt.Errorf("point %d, replicate %d: %s %s table: metric %s has %d values for %d dates",
 						u.Point, u.Replicate, what, name, t.Metrics[m], len(col), len(t.Dates))
 				}
 			}
@@ -128,7 +128,7 @@ func encodeUnit(u *sim.UnitResult) ([]byte, error) {
 	}
 	js, err := json.Marshal(h)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	buf := make([]byte, 0, unitPrefix+len(js)+8*cells*len(runs)+unitTrailer)
 	buf = append(buf, unitMagic...)
@@ -145,7 +145,7 @@ func encodeUnit(u *sim.UnitResult) ([]byte, error) {
 		}
 	}
 	sum := sha256.Sum256(buf)
-	return append(buf, sum[:]...), nil
+	return append(buf, sum[:]...), &h, nil
 }
 
 // unitFile is an open unit file.
