@@ -231,7 +231,7 @@ func TestManifest(t *testing.T) {
 	if m.ScenarioTOML != string(run.ScenarioTOML) || m.Seed != 1 || m.Replicates != 3 || m.Workers != 2 ||
 		m.Agents != run.Agents || m.Ripple != "test" || !m.Complete || m.Units != 3 || m.Shard != "" ||
 		!slices.Equal(m.LeverSets, []string{"case"}) || !slices.Equal(m.Tables, sim.TableNames) || m.Format != FormatCSV ||
-		m.ExperimentTOML != "" || m.WallSeconds <= 0 || m.WallSeconds > 60 {
+		m.Experiment != "" || m.WallSeconds <= 0 || m.WallSeconds > 60 {
 		t.Errorf("manifest fields: %+v", m)
 	}
 	if st, err := time.Parse(time.RFC3339, m.StartTime); err != nil || time.Since(st) > time.Minute || time.Since(st) < -time.Second {

@@ -181,7 +181,7 @@ func ManifestOf(b *Batch) Manifest {
 		Ripple: v, Go: runtime.Version(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH,
 		Scenario: b.Scenario, Arms: slices.Clone(b.Arms), Format: format, Tables: slices.Clone(tables),
 		Seed: b.Seed, Replicates: b.Replicates, Shard: b.Shard.String(), Workers: b.Workers, Agents: b.Agents,
-		Files: []File{}, ScenarioTOML: string(b.ScenarioTOML), ExperimentTOML: string(b.Experiment),
+		Files: []File{}, ScenarioTOML: string(b.ScenarioTOML), Experiment: string(b.Experiment),
 	}
 	for _, a := range b.Arms {
 		m.LeverSets = append(m.LeverSets, a.Name)
@@ -202,7 +202,7 @@ func differs(a, b *Manifest, build bool) []string {
 	add(a.Ripple == b.Ripple, "ripple version")
 	add(a.Scenario == b.Scenario, "scenario name")
 	add(a.ScenarioTOML == b.ScenarioTOML, "scenario")
-	add(a.ExperimentTOML == b.ExperimentTOML, "experiment")
+	add(a.Experiment == b.Experiment, "experiment")
 	add(a.Seed == b.Seed, "seed")
 	add(a.Replicates == b.Replicates, "replicates")
 	add(slices.Equal(a.Arms, b.Arms), "lever sets")
@@ -224,10 +224,23 @@ func batchOf(m *Manifest) Batch {
 		Replicates: m.Replicates, Arms: slices.Clone(m.Arms), Tables: slices.Clone(m.Tables),
 		Workers: m.Workers, Agents: m.Agents, Version: m.Ripple,
 	}
-	if m.ExperimentTOML != "" {
-		b.Experiment = []byte(m.ExperimentTOML)
+	if m.Experiment != "" {
+		b.Experiment = []byte(m.Experiment)
 	}
 	return b
+}
+
+// ReadManifest reads the manifest.json of an output, shard or staging
+// directory.
+func ReadManifest(dir string) (Manifest, error) {
+	m, err := readManifest(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return Manifest{}, fmt.Errorf("%s is not a ripple output directory (no manifest.json)", dir)
+		}
+		return Manifest{}, err
+	}
+	return *m, nil
 }
 
 func readManifest(dir string) (*Manifest, error) {

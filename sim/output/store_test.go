@@ -893,6 +893,17 @@ func TestManifestJSON(t *testing.T) {
 			t.Errorf("manifest JSON lacks %s:\n%s", key, js)
 		}
 	}
+	dir := filepath.Join(t.TempDir(), "out")
+	b.Shard = Shard{}
+	if err := Write(dir, b, multiUnits(1, 2, 1), Hooks{}); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := ReadManifest(dir); err != nil || m.Experiment != "[sweep]\n" || !m.Complete {
+		t.Errorf("ReadManifest: %+v, %v", m, err)
+	}
+	if _, err := ReadManifest(t.TempDir()); err == nil || !strings.Contains(err.Error(), "no manifest.json") {
+		t.Errorf("ReadManifest of an empty directory: %v", err)
+	}
 	b.Experiment = nil
 	js, _ = json.Marshal(ManifestOf(&b))
 	if strings.Contains(string(js), "experiment_toml") {

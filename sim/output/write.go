@@ -45,27 +45,27 @@ type File struct {
 // file but manifest.json and the unit files (which carry their own
 // checksums).
 type Manifest struct {
-	Ripple         string   `json:"ripple_version"`
-	Go             string   `json:"go_version"`
-	GOOS           string   `json:"goos"`
-	GOARCH         string   `json:"goarch"`
-	Scenario       string   `json:"scenario"`
-	LeverSets      []string `json:"lever_sets"` // the arms' names, in output order
-	Arms           []Arm    `json:"arms"`
-	Format         string   `json:"format"` // of the long tables: csv or parquet
-	Tables         []string `json:"tables"` // the long tables written
-	Seed           uint64   `json:"seed"`
-	Replicates     int      `json:"replicates"`
-	Shard          string   `json:"shard"` // "" for a whole batch, else "i/n"
-	Units          int      `json:"units"`
-	Complete       bool     `json:"complete"`
-	Workers        int      `json:"workers"`
-	Agents         Agents   `json:"agents"`
-	StartTime      string   `json:"start_time"` // RFC 3339
-	WallSeconds    float64  `json:"wall_seconds"`
-	Files          []File   `json:"files"`
-	ScenarioTOML   string   `json:"scenario_toml"`
-	ExperimentTOML string   `json:"experiment_toml,omitempty"`
+	Ripple       string   `json:"ripple_version"`
+	Go           string   `json:"go_version"`
+	GOOS         string   `json:"goos"`
+	GOARCH       string   `json:"goarch"`
+	Scenario     string   `json:"scenario"`
+	LeverSets    []string `json:"lever_sets"` // the arms' names, in output order
+	Arms         []Arm    `json:"arms"`
+	Format       string   `json:"format"` // of the long tables: csv or parquet
+	Tables       []string `json:"tables"` // the long tables written
+	Seed         uint64   `json:"seed"`
+	Replicates   int      `json:"replicates"`
+	Shard        string   `json:"shard"` // "" for a whole batch, else "i/n"
+	Units        int      `json:"units"`
+	Complete     bool     `json:"complete"`
+	Workers      int      `json:"workers"`
+	Agents       Agents   `json:"agents"`
+	StartTime    string   `json:"start_time"` // RFC 3339
+	WallSeconds  float64  `json:"wall_seconds"`
+	Files        []File   `json:"files"`
+	ScenarioTOML string   `json:"scenario_toml"`
+	Experiment   string   `json:"experiment_toml,omitempty"` // the experiment file of a sweep
 }
 
 // FilesFor returns the files a finished output holds in a format (see
