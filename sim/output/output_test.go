@@ -283,7 +283,7 @@ func TestUnwritableParent(t *testing.T) {
 		if err == nil {
 			t.Fatalf("%s(%s): no error", name, dir)
 		}
-		if msg := err.Error(); !strings.Contains(msg, dir) || strings.Contains(msg, "\n") {
+		if msg := err.Error(); !strings.Contains(msg, "cannot create "+dir) || strings.Contains(msg, "\n") {
 			t.Errorf("%s: error %q should name %s on one line", name, msg, dir)
 		}
 	}

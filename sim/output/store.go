@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -342,7 +343,8 @@ func Open(dir string, b Batch, resume bool) (*Store, error) {
 			return nil, err
 		}
 		return s, nil
-	case errors.Is(err, fs.ErrNotExist):
+	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
+		// Absent (or its parent is not a directory: creating it says so).
 	default:
 		return nil, fmt.Errorf("cannot use %s: %v", s.show, err)
 	}
