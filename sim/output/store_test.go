@@ -383,6 +383,39 @@ func TestResume(t *testing.T) {
 	}
 }
 
+func TestResumeFresh(t *testing.T) {
+	b := multiBatch(1, 2, 2)
+	dir := filepath.Join(t.TempDir(), "out")
+	s, err := Open(dir, b, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done, total := s.Count(); done != 0 || total != 2 || s.Complete() {
+		t.Errorf("fresh resume: %d of %d, complete %v", done, total, s.Complete())
+	}
+	if m, err := readManifest(dir + ".partial"); err != nil || m.Complete || m.Units != 0 {
+		t.Errorf("fresh staging manifest %+v, %v", m, err)
+	}
+	// A finished output of another batch is not resumed: it is replaced.
+	other := filepath.Join(t.TempDir(), "other")
+	if err := Write(other, multiBatch(1, 1, 1), multiUnits(1, 1, 1), Hooks{}); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(other, b, true)
+	if err != nil || s.Complete() {
+		t.Fatalf("resume over another batch's output: %v, complete %v", err, s.Complete())
+	}
+	for _, u := range multiUnits(1, 2, 2) {
+		s.Put(u)
+	}
+	if err := s.Finish(Hooks{}); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := readManifest(other); len(m.LeverSets) != 2 {
+		t.Errorf("lever sets %v after replacing", m.LeverSets)
+	}
+}
+
 func TestResumeMismatch(t *testing.T) {
 	b := multiBatch(2, 2, 3)
 	dir := filepath.Join(t.TempDir(), "out")
@@ -624,10 +657,19 @@ func TestAssembled(t *testing.T) {
 	if got.Manifest.Units != P*R || len(got.Manifest.LeverSets) != P*L || !got.Manifest.Complete {
 		t.Errorf("Assembled manifest %+v", got.Manifest)
 	}
-	// Case: Summarize of arm 0's results.
+	// Case: Summarize of arm 0's results; Policy as Policy gives it.
 	var res []sim.Result
 	for _, u := range units[:R] {
 		res = append(res, u.Result(0))
+	}
+	for ai := range []int{0, 1, 2} {
+		var arm []sim.Result
+		for _, u := range units[:R] {
+			arm = append(arm, u.Result(ai))
+		}
+		if g, w := fmt.Sprint(got.Policy[ai]), fmt.Sprint(Policy(arm)); g != w {
+			t.Errorf("arm %d: policy %s, want %s", ai, g, w)
+		}
 	}
 	sum := Summarize(res)
 	for ti, ts := range sum.tables() {
