@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strings"
 
+	"github.com/ripple-sim/ripple/configs"
 	"github.com/ripple-sim/ripple/plots"
 	"github.com/ripple-sim/ripple/sim"
 	"github.com/ripple-sim/ripple/sim/output"
@@ -42,7 +44,7 @@ func figures(sc sim.Scenario, m output.Manifest, sum output.Summary, policy []ou
 		add("effect_"+metric, f, err)
 	}
 	if len(policy) > 0 {
-		f, err := plots.Policy(plots.PolicyRows(m.LeverSet, policy), opt)
+		f, err := plots.Policy(plots.PolicyRows(m.LeverSets[0], policy), opt)
 		add("policy", f, err)
 	}
 	f, err := plots.Spread(sum.Daily, "trust_p10", "trust_p50", "trust_p90", opt)
@@ -56,10 +58,18 @@ func figures(sc sim.Scenario, m output.Manifest, sum output.Summary, policy []ou
 }
 
 // extras returns a run's figures (PNG and SVG under figures/) and its
-// self-contained report.html as output files. m describes the run.
-func extras(sc sim.Scenario, m output.Manifest, results []sim.Result) ([]output.Extra, error) {
-	sum, policy := output.Summarize(results), output.Policy(results)
+// self-contained report.html as output files, from the summary and policy
+// rows of its (first) lever set and the calibration checks. m describes the
+// run.
+// A sweep adds its comparison figures (see sweepFigures) when exp is not nil.
+func extras(sc sim.Scenario, m output.Manifest, sum output.Summary, policy []output.PolicyRow, checks []targets.Check,
+	exp *configs.Experiment, a *output.Assembled) ([]output.Extra, error) {
 	names, figs := figures(sc, m, sum, policy)
+	if exp != nil {
+		opt := plots.Options{Caption: plots.Caption(sc.Name, m.Replicates, m.Seed)}
+		n, f := sweepFigures(exp, a, opt)
+		names, figs = append(names, n...), append(figs, f...)
+	}
 	var out []output.Extra
 	report := plots.ReportData{
 		Title:        "ripple: " + sc.Name,
@@ -67,7 +77,7 @@ func extras(sc sim.Scenario, m output.Manifest, results []sim.Result) ([]output.
 		ScenarioTOML: m.ScenarioTOML,
 		Provenance:   provenance(m),
 	}
-	for _, c := range targets.Evaluate(results, &sc) {
+	for _, c := range checks {
 		row := plots.HeadlineRow{ID: c.ID, Statistic: c.Statistic, Target: c.Target,
 			Weight: c.Weight, Mean: c.Mean, Lo: c.Lo, Hi: c.Hi, Status: c.Status, Note: c.Note}
 		switch c.Unit {
@@ -115,7 +125,7 @@ func provenance(m output.Manifest) []plots.KeyValue {
 	kv := func(k, v string) plots.KeyValue { return plots.KeyValue{Key: k, Value: v} }
 	return []plots.KeyValue{
 		kv("ripple", m.Ripple), kv("Go", m.Go), kv("OS/arch", m.GOOS+"/"+m.GOARCH),
-		kv("scenario", m.Scenario), kv("lever set", m.LeverSet),
+		kv("scenario", m.Scenario), kv("lever sets", strings.Join(m.LeverSets, "; ")),
 		kv("seed", fmt.Sprint(m.Seed)), kv("replicates", fmt.Sprint(m.Replicates)), kv("workers", fmt.Sprint(m.Workers)),
 		kv("consumer agents", fmt.Sprintf("%d for %.4g app users", m.Agents.Consumers, m.Agents.RealConsumers)),
 		kv("started", m.StartTime), kv("simulation wall time", fmt.Sprintf("%.1f s", m.WallSeconds)),

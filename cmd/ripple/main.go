@@ -3,6 +3,8 @@
 // Usage:
 //
 //	ripple run [flags]          run replicates of a scenario and write CSV outputs
+//	ripple sweep EXPERIMENT     run a policy experiment: lever sets x parameter points x replicates
+//	ripple merge -out DIR SHARD_DIR...  combine the shards of a cluster run
 //	ripple presets              list the embedded scenarios
 //	ripple preset show NAME     print an embedded scenario's TOML
 //	ripple validate FILE        check a scenario file
@@ -31,6 +33,10 @@ consumers, with a no-breach twin on the same random numbers for every replicate.
 
 Usage:
   ripple run [flags]          run replicates of a scenario and write tidy CSV outputs
+  ripple sweep EXPERIMENT     run a policy experiment: lever sets x parameter points x replicates,
+                              with effects paired against the twin and against the case
+  ripple merge -out DIR SHARD_DIR...
+                              combine the shards of a cluster run (-shard I/N) into one output
   ripple presets              list the embedded scenarios
   ripple preset show NAME     print an embedded scenario's TOML (a starting point for your own)
   ripple validate FILE        check a scenario file and list every problem
@@ -39,8 +45,9 @@ Usage:
   ripple version              print the version
   ripple help [COMMAND]       show this overview, or a command's flags
 
-Example:
+Examples:
   ripple run -replicates 16 -out runs/case
+  ripple sweep -replicates 8 -out runs/ladder sanction_ladder
 `
 
 // run is the whole program: it returns the exit code (0 ok, 1 failed, 2
@@ -63,6 +70,10 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	switch cmd {
 	case "run":
 		return cmdRun(rest, stdout, stderr)
+	case "sweep":
+		return cmdSweep(rest, stdout, stderr)
+	case "merge":
+		return cmdMerge(rest, stdout, stderr)
 	case "presets":
 		return cmdPresets(rest, stdout, stderr)
 	case "preset":

@@ -112,8 +112,14 @@ func TestHelp(t *testing.T) {
 
 func TestPresets(t *testing.T) {
 	code, stdout, _ := call("presets")
-	if code != 0 || !strings.HasPrefix(stdout, "kr_coupang_2025  ") || strings.Count(stdout, "\n") != len(configs.Presets()) {
+	wantLines := len(configs.Presets()) + 2 + len(configs.Experiments()) // a blank line and a heading
+	if code != 0 || !strings.HasPrefix(stdout, "kr_coupang_2025  ") || strings.Count(stdout, "\n") != wantLines ||
+		!strings.Contains(stdout, "\nsanction_ladder\n") {
 		t.Errorf("presets: exit %d:\n%s", code, stdout)
+	}
+	ladder, _ := configs.ExperimentText("sanction_ladder")
+	if code, stdout, _ = call("preset", "show", "sanction_ladder"); code != 0 || stdout != string(ladder) {
+		t.Errorf("preset show sanction_ladder: exit %d, output differs from the embedded file", code)
 	}
 	want, err := configs.PresetTOML("kr_coupang_2025")
 	if err != nil {
@@ -203,11 +209,12 @@ func TestInterrupt(t *testing.T) {
 	}
 	out := filepath.Join(t.TempDir(), "out")
 	code, _, stderr := call("run", "-consumers", "2000", "-replicates", "2", "-quiet", "-out", out)
-	if code != 130 || stderr != "ripple: interrupted; no output written (finished replicates are not kept yet)\n" {
+	want := "ripple: interrupted with 0 of 2 replicates (shock+twin) done, kept in " + out + ".partial; run the same command with -resume to finish\n"
+	if code != 130 || stderr != want {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 	if _, err := os.Stat(out); err == nil {
-		t.Error("an interrupted run wrote output")
+		t.Error("an interrupted run wrote the output directory")
 	}
 }
 

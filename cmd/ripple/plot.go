@@ -8,6 +8,7 @@ import (
 
 	"github.com/ripple-sim/ripple/configs"
 	"github.com/ripple-sim/ripple/sim/output"
+	"github.com/ripple-sim/ripple/targets"
 )
 
 // cmdPlot redraws a run's figures and report from its output files, without
@@ -35,7 +36,7 @@ and replaces its figures/ directory and report.html.`, example: "ripple plot rip
 	if err != nil {
 		return fail(stderr, "ripple plot: the manifest's scenario", err)
 	}
-	files, err := extras(sc, m, results)
+	files, err := extras(sc, m, output.Summarize(results), output.Policy(results), targets.Evaluate(results, &sc), nil, nil)
 	if err != nil {
 		return fail(stderr, "ripple plot", err)
 	}

@@ -11,24 +11,34 @@ import (
 	"golang.org/x/term"
 )
 
-// progress reports finished replicates on stderr: a bar on a terminal, plain
+// progress reports finished units on stderr: a bar on a terminal, plain
 // lines at most every two seconds (and the last) otherwise, nothing if quiet.
+// already units were done before this run (resumed); the time left is
+// estimated from the others.
 type progress struct {
-	update func(done, total int) // sim.BatchOptions.Progress
-	finish func()                // after RunBatch returns
+	update func(done, total int) // after each finished unit
+	finish func()                // after the batch returns
 }
 
-func newProgress(w io.Writer, quiet bool, total int) progress {
+func newProgress(w io.Writer, quiet bool, total, already int, noun string) progress {
 	if quiet {
 		return progress{update: func(int, int) {}, finish: func() {}}
 	}
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		return barProgress(w, total)
+		return barProgress(w, total, already, noun)
 	}
-	return lineProgress(w)
+	return lineProgress(w, already, noun)
 }
 
-func lineProgress(w io.Writer) progress {
+// left estimates the time left from the pace of the units done since start.
+func left(el time.Duration, done, already, total int) time.Duration {
+	if done <= already {
+		return 0
+	}
+	return el / time.Duration(done-already) * time.Duration(total-done)
+}
+
+func lineProgress(w io.Writer, already int, noun string) progress {
 	start := time.Now()
 	last := start
 	update := func(done, total int) {
@@ -38,9 +48,9 @@ func lineProgress(w io.Writer) progress {
 		}
 		last = now
 		el := now.Sub(start)
-		line := fmt.Sprintf("ripple: %d/%d replicates (shock+twin) done, %s elapsed", done, total, seconds(el))
+		line := fmt.Sprintf("ripple: %d/%d %s done, %s elapsed", done, total, noun, seconds(el))
 		if done < total {
-			line += ", ~" + seconds(el/time.Duration(done)*time.Duration(total-done)) + " left"
+			line += ", ~" + seconds(left(el, done, already, total)) + " left"
 		}
 		fmt.Fprintln(w, line)
 	}
@@ -50,8 +60,7 @@ func lineProgress(w io.Writer) progress {
 // barProgress draws a bar with the count and elapsed time, and its own
 // estimate of the time left (the bar's own needs many small steps). A ticker
 // keeps the clock moving between replicates, which may take minutes each.
-func barProgress(w io.Writer, total int) progress {
-	const desc = "replicates (shock+twin)"
+func barProgress(w io.Writer, total, already int, desc string) progress {
 	bar := progressbar.NewOptions(total,
 		progressbar.OptionSetWriter(w),
 		progressbar.OptionSetDescription(desc),
@@ -62,12 +71,13 @@ func barProgress(w io.Writer, total int) progress {
 		progressbar.OptionShowDescriptionAtLineEnd(),
 		progressbar.OptionSetRenderBlankState(true),
 	)
+	bar.Set(already)
 	start := time.Now()
 	var mu sync.Mutex
-	var done int
+	done := already
 	var eta time.Time // expected end, from the mean time per finished replicate
 	describe := func() {
-		if done > 0 && done < total {
+		if done > already && done < total {
 			bar.Describe(fmt.Sprintf("%s, ~%s left", desc, seconds(max(0, time.Until(eta)))))
 		}
 	}
@@ -93,7 +103,7 @@ func barProgress(w io.Writer, total int) progress {
 		defer mu.Unlock()
 		done = d
 		el := time.Since(start)
-		eta = start.Add(el / time.Duration(done) * time.Duration(total))
+		eta = start.Add(el + left(el, done, already, total))
 		describe()
 		if done == total {
 			bar.Describe(desc)

@@ -16,6 +16,7 @@ import (
 	"github.com/ripple-sim/ripple/sim"
 	"github.com/ripple-sim/ripple/sim/meanfield"
 	"github.com/ripple-sim/ripple/sim/output"
+	"github.com/ripple-sim/ripple/targets"
 )
 
 // newContext returns the context a run stops on; tests replace it.
@@ -34,8 +35,13 @@ policy.csv (cumulative effects by group), summary.csv (mean, se and quantiles
 across replicates) and manifest.json into the output directory, which is
 replaced atomically, with figures (PNG and SVG) in its figures/ directory.
 With -format parquet the five long tables are Parquet files instead of CSV.
-Prints a monthly summary and a line per group of agents. Ctrl-C stops
-without output.
+Prints a monthly summary and a line per group of agents.
+
+Each replicate is written to DIR.partial/replicates/ as soon as it finishes;
+the tables are assembled from those files at the end, in memory that does
+not grow with the number of replicates. After Ctrl-C (or a crash, or kill -9)
+the finished replicates stay in DIR.partial: the same command with -resume
+runs only the missing ones and gives the same files as an uninterrupted run.
 
 With -meanfield it runs the deterministic mean-field companion of the
 model (MODEL.md M14; package sim/meanfield) instead of the agents: the
@@ -55,6 +61,8 @@ counterpart are absent) and prints the same table, with intervals n/a.`,
 	quiet := fs.Bool("quiet", false, "show no progress")
 	format := fs.String("format", output.FormatCSV, "format `F` of the long tables: csv or parquet (zstd, typed columns)")
 	noFigures := fs.Bool("no-figures", false, "do not draw figures")
+	resume := fs.Bool("resume", false, "finish an interrupted run in DIR.partial (or extend nothing if DIR is complete):\nfinished replicates are kept and only the missing ones run")
+	shardFlag := fs.String("shard", "", "run only shard `I/N` of the replicates (0 <= I < N), for a cluster array job;\n\"/N\" takes I from JOB_COMPLETION_INDEX (Kubernetes), and without the flag\nI and N come from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT when set;\ncombine the shards with 'ripple merge'")
 	meanField := fs.Bool("meanfield", false, "run the deterministic mean field instead of the agents (one \"replicate\",\nwell under a second); -seed, -replicates and -consumers do not apply")
 	if ok, code := parse(fs, h, args, stdout, stderr); !ok {
 		return code
@@ -84,6 +92,13 @@ counterpart are absent) and prints the same table, with intervals n/a.`,
 	if *preset == "" {
 		*preset = defaultPreset
 	}
+	shard, fromEnv, err := shardOf(*shardFlag, os.Getenv)
+	if err != nil {
+		return usageErr(stderr, "run", err.Error())
+	}
+	if *meanField && shard.Count > 0 {
+		return usageErr(stderr, "run", "-shard does not apply with -meanfield")
+	}
 
 	sc, ok, code := loadScenario("run", *file, *preset, stderr)
 	if !ok {
@@ -96,79 +111,100 @@ counterpart are absent) and prints the same table, with intervals n/a.`,
 	if err != nil {
 		return fail(stderr, "ripple run: cannot encode the resolved scenario", err)
 	}
-	if err := output.Check(*out); err != nil {
-		return fail(stderr, "ripple run", err)
+	spec := output.Batch{
+		Scenario: sc.Name, Format: *format, ScenarioTOML: toml, Seed: *seed, Replicates: *reps,
+		Arms: []output.Arm{{Name: caseLeverSet}}, Shard: shard, Workers: *workers,
+		Agents: output.Agents{Consumers: sc.Population.Consumers, RealConsumers: sc.Population.RealConsumers},
 	}
+	d := &digest{sc: &sc, groups: groupSums{}, targets: targets.NewAccumulator(&sc), figures: !*noFigures}
 
-	var results []sim.Result
-	var start time.Time
-	var wall time.Duration
 	if *meanField {
-		*reps, *seed = 1, 0
+		spec.Seed, spec.Replicates, spec.Workers, spec.Agents.Consumers = 0, 1, 1, 0 // no agents
 		if !*quiet {
 			fmt.Fprintf(stderr, "ripple: %s, mean field of shock and twin for %s app users\n", sc.Name, millions(sc.Population.RealConsumers))
 		}
-		start = time.Now()
+		start := time.Now()
 		r, err := meanfield.Run(sc)
-		wall = time.Since(start)
+		wall := time.Since(start)
 		if err != nil {
 			return fail(stderr, "ripple run: mean field failed", err)
 		}
-		results = []sim.Result{r}
-	} else {
-		if !*quiet {
-			fmt.Fprintf(stderr, "ripple: %s, %s of shock and twin, %d consumer agents for %s app users, %d workers\n",
-				sc.Name, plural(*reps, "replicate"), sc.Population.Consumers, millions(sc.Population.RealConsumers), *workers)
+		u := &sim.UnitResult{Twin: r.Twin, Shocks: []sim.Tables{r.Shock}}
+		if err := output.Write(*out, spec, []*sim.UnitResult{u}, d.hooks()); err != nil {
+			return fail(stderr, "ripple run", err)
 		}
-		ctx, stop := newContext()
-		defer stop()
-		prog := newProgress(stderr, *quiet, *reps)
-		start = time.Now()
-		results, err = sim.RunBatch(ctx, sc, sim.BatchOptions{Seed: *seed, Replicates: *reps, Workers: *workers, Progress: prog.update})
-		wall = time.Since(start)
-		prog.finish()
-		interrupted := ctx.Err() != nil
-		stop() // a second Ctrl-C from here on kills the process as usual
-		if interrupted {
-			fmt.Fprintln(stderr, "ripple: interrupted; no output written (finished replicates are not kept yet)")
-			return 130
-		}
-		if err != nil {
-			return fail(stderr, "ripple run: simulation failed", err)
-		}
+		fmt.Fprintf(stdout, "%s: mean field (deterministic), %s app users\n\n", sc.Name, millions(sc.Population.RealConsumers))
+		printMonths(stdout, d.asm.Case)
+		printGroups(stdout, d.groups, d.asm.Policy[0], d.asm.Case)
+		d.wrote(stdout, *out, *format, wall)
+		return 0
 	}
 
-	run := output.Run{
-		Scenario: sc.Name, LeverSet: "case", Format: *format, ScenarioTOML: toml,
-		Seed: *seed, Replicates: *reps, Workers: *workers,
-		Agents: output.Agents{Consumers: sc.Population.Consumers, RealConsumers: sc.Population.RealConsumers},
-		Start:  start, Wall: wall,
+	job := batch{cmd: "run", design: sim.SingleDesign(sc, caseLeverSet, *seed, *reps), spec: spec,
+		out: *out, resume: *resume, quiet: *quiet, noun: "replicates (shock+twin)",
+		banner: fmt.Sprintf("ripple: %s, %s of shock and twin, %d consumer agents for %s app users, %d workers\n",
+			sc.Name, plural(*reps, "replicate"), sc.Population.Consumers, millions(sc.Population.RealConsumers), *workers) +
+			shardLine(shard, fromEnv)}
+	res, code := job.execute(stderr, d.hooks())
+	if code != 0 || res.shard || d.asm == nil {
+		res.report(stdout, &job)
+		return code
 	}
-	if *meanField {
-		run.Workers, run.Agents.Consumers = 1, 0 // no agents
-	}
-	if !*noFigures {
-		if run.Extra, err = extras(sc, output.ManifestOf(&run), results); err != nil {
-			return fail(stderr, "ripple run: figures", err)
-		}
-	}
-	if err := output.Write(*out, run, results); err != nil {
-		return fail(stderr, "ripple run", err)
-	}
-	if *meanField {
-		s := output.Summarize(results)
-		fmt.Fprintf(stdout, "%s: mean field (deterministic), %s app users\n\n", sc.Name, millions(sc.Population.RealConsumers))
-		printMonths(stdout, s)
-		printGroups(stdout, results, s)
-	} else {
-		printSummary(stdout, sc, *seed, results)
-	}
-	figs := ""
-	if len(run.Extra) > 0 {
-		figs = fmt.Sprintf(", report.html and %d figures (PNG, SVG) in figures/", len(run.Extra)/2)
-	}
-	fmt.Fprintf(stdout, "\nWrote %s%s to %s/ in %s.\n", strings.Join(output.FilesFor(*format), ", "), figs, strings.TrimSuffix(*out, "/"), seconds(wall))
+	printSummary(stdout, &sc, *seed, d.groups, d.asm.Policy[0], d.asm.Case)
+	d.wrote(stdout, *out, *format, res.wall)
 	return 0
+}
+
+// caseLeverSet names the lever set of a plain run: the scenario's own levers.
+const caseLeverSet = "case"
+
+// digest collects, one replicate at a time, what the console summary and the
+// report need from the first lever set of a batch, and keeps what the output
+// assembled.
+type digest struct {
+	sc      *sim.Scenario
+	groups  groupSums
+	targets *targets.Accumulator
+	figures bool
+	exp     *configs.Experiment // a sweep's experiment, or nil
+	asm     *output.Assembled
+	files   int // figures drawn (PNG and SVG each)
+}
+
+func (d *digest) hooks() output.Hooks {
+	return output.Hooks{
+		Each: func(arm int, r *sim.Result) {
+			if arm == 0 {
+				d.groups.add(r)
+				d.targets.Add(r)
+			}
+		},
+		Extras: func(a *output.Assembled) ([]output.Extra, error) {
+			d.asm = a
+			var xs []output.Extra
+			if d.exp != nil {
+				xs = append(xs, designExtra(d.exp))
+			}
+			if !d.figures {
+				return xs, nil
+			}
+			figs, err := extras(*d.sc, a.Manifest, a.Case, a.Policy[0], d.targets.Checks(), d.exp, a)
+			if err != nil {
+				return nil, err
+			}
+			d.files = len(figs) - 1 // all but report.html
+			return append(xs, figs...), nil
+		},
+	}
+}
+
+// wrote prints the closing line of a finished output.
+func (d *digest) wrote(w io.Writer, out, format string, wall time.Duration) {
+	figs := ""
+	if d.files > 0 {
+		figs = fmt.Sprintf(", report.html and %d figures (PNG, SVG) in figures/", d.files/2)
+	}
+	fmt.Fprintf(w, "\nWrote %s%s to %s/ in %s.\n", strings.Join(output.FilesFor(format), ", "), figs, strings.TrimSuffix(out, "/"), seconds(wall))
 }
 
 // millions formats a count like "34.4 M".

@@ -57,7 +57,7 @@ func unknownPreset(stderr io.Writer, cmd, name string) int {
 
 func cmdPresets(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("presets")
-	h := help{usage: "ripple presets", about: "Lists the scenarios built into ripple, with the first line of each description.\nUse one with 'ripple run -preset NAME'; print it with 'ripple preset show NAME'.", example: "ripple presets"}
+	h := help{usage: "ripple presets", about: "Lists the scenarios built into ripple, with the first line of each description,\nand the built-in experiments. Run a scenario with 'ripple run -preset NAME', an\nexperiment with 'ripple sweep NAME'; print either with 'ripple preset show NAME'.", example: "ripple presets"}
 	if ok, code := parse(fs, h, args, stdout, stderr); !ok {
 		return code
 	}
@@ -75,6 +75,12 @@ func cmdPresets(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(tw, "%s\t%s\n", name, desc)
 	}
 	tw.Flush()
+	if exps := configs.Experiments(); len(exps) > 0 {
+		fmt.Fprintln(stdout, "\nExperiments (ripple sweep NAME):")
+		for _, name := range exps {
+			fmt.Fprintf(stdout, "%s\n", name)
+		}
+	}
 	return 0
 }
 
@@ -100,6 +106,10 @@ func cmdPreset(args []string, stdout, stderr io.Writer) int {
 		return usageErr(stderr, "preset show", fmt.Sprintf("unexpected argument %q", fs.Arg(1)))
 	}
 	name := fs.Arg(0)
+	if text, ok := configs.ExperimentText(name); ok {
+		stdout.Write(text)
+		return 0
+	}
 	if !slices.Contains(configs.Presets(), name) {
 		return unknownPreset(stderr, "preset show", name)
 	}

@@ -18,8 +18,7 @@ var summaryFrom, summaryTo = sim.Date(2025, 10, 1), sim.Date(2026, 3, 1)
 // printSummary prints mean MAU of shock and twin by month, the effect on
 // monthly orders and on Active consumers at month end with 95 % intervals,
 // and a line per group of agents.
-func printSummary(w io.Writer, sc sim.Scenario, seed uint64, results []sim.Result) {
-	s := output.Summarize(results)
+func printSummary(w io.Writer, sc *sim.Scenario, seed uint64, g groupSums, policy []output.PolicyRow, s output.Summary) {
 	n := 0
 	if st := s.Monthly.Series(output.Shock, "mau"); len(st) > 0 {
 		n = st[0].N
@@ -27,7 +26,7 @@ func printSummary(w io.Writer, sc sim.Scenario, seed uint64, results []sim.Resul
 	fmt.Fprintf(w, "%s: %s (seed %d), %d consumer agents for %s app users\n\n",
 		sc.Name, plural(n, "replicate"), seed, sc.Population.Consumers, millions(sc.Population.RealConsumers))
 	printMonths(w, s)
-	printGroups(w, results, s)
+	printGroups(w, g, policy, s)
 }
 
 // printMonths prints the monthly table.
@@ -121,11 +120,54 @@ var (
 // days returns the number of days in w.
 func (w window) days() int { return int(w.to.Sub(w.from).Hours()/24) + 1 }
 
-// sum returns the per-replicate sums of daily metrics over w, or ok false
-// unless the run covers all of w.
-func sum(results []sim.Result, w window, metrics ...string) (output.Window, bool) {
-	s, ok := output.SumDaily(results, w.from, w.to, metrics...)
-	return s, ok && s.Days == w.days()
+// groupNeeds are the (window, metric) sums the group lines use; a nil from
+// and to mean the whole run.
+var groupNeeds = []struct {
+	w      window
+	metric string
+}{
+	{jan26, "merchant_sales"}, {jan26, "courier_income_mean"}, {nov25, "courier_income_mean"},
+	{window{name: "run"}, "fc_vto_shifts"}, {dec25, "vto_offer"}, {q4y25, "revenue"}, {q4y25, "net_profit"},
+}
+
+// groupSums holds the per-replicate window sums behind the group lines, fed
+// one replicate at a time so that a batch of any size needs a few numbers per
+// replicate.
+type groupSums map[string]*output.Window
+
+// add adds one replicate's sums.
+func (g groupSums) add(r *sim.Result) {
+	dates := r.Shock.Daily.Dates
+	if len(dates) == 0 {
+		return
+	}
+	for _, n := range groupNeeds {
+		w := n.w
+		if w.name == "run" {
+			w.from, w.to = dates[0], dates[len(dates)-1]
+		}
+		s, ok := output.SumDaily([]sim.Result{*r}, w.from, w.to, n.metric)
+		if !ok || (n.w.name != "run" && s.Days != w.days()) {
+			continue // the run does not cover all of the window
+		}
+		key := n.w.name + "." + n.metric
+		if g[key] == nil {
+			g[key] = &output.Window{Days: s.Days}
+		}
+		for v := range s.Sums {
+			g[key].Sums[v] = append(g[key].Sums[v], s.Sums[v]...)
+		}
+	}
+}
+
+// sum returns the per-replicate sums of a metric over w, or ok false unless
+// the run covers all of w.
+func (g groupSums) sum(w window, metric string) (output.Window, bool) {
+	s := g[w.name+"."+metric]
+	if s == nil {
+		return output.Window{}, false
+	}
+	return *s, true
 }
 
 // daily returns variant v's per-replicate daily means over a window.
@@ -165,14 +207,10 @@ func ci(st output.Stat, scale float64, format string) string {
 // printGroups prints a line per group of agents: the breach's effect on
 // merchants, couriers, FC staff and the platform. Statements whose metrics
 // the run lacks are left out, and so are lines with none.
-func printGroups(w io.Writer, results []sim.Result, s output.Summary) {
-	if len(results) == 0 || len(results[0].Shock.Daily.Dates) == 0 {
-		return
-	}
-	dates := results[0].Shock.Daily.Dates
-	horizon := window{"run", dates[0], dates[len(dates)-1]}
+func printGroups(w io.Writer, g groupSums, rows []output.PolicyRow, s output.Summary) {
+	horizon := window{name: "run"}
 	policy := map[string]output.Stat{}
-	for _, r := range output.Policy(results) {
+	for _, r := range rows {
 		policy[r.Group+"."+r.Name] = r.Stat
 	}
 	var lines [][2]string
@@ -195,14 +233,14 @@ func printGroups(w io.Writer, results []sim.Result, s output.Summary) {
 	}
 
 	var sales string
-	if x, ok := sum(results, jan26, "merchant_sales"); ok {
+	if x, ok := g.sum(jan26, "merchant_sales"); ok {
 		sales = "daily sales " + jan26.name + " vs twin " + ci(change(daily(x, output.Shock), daily(x, output.Twin)), 100, "%+.1f") + " %"
 	}
 	add("merchants", sales, effect("merchants.exits", "exits effect", 1, "%+.0f", "merchants"))
 
 	var income string
-	if jan, ok := sum(results, jan26, "courier_income_mean"); ok {
-		if nov, ok := sum(results, nov25, "courier_income_mean"); ok {
+	if jan, ok := g.sum(jan26, "courier_income_mean"); ok {
+		if nov, ok := g.sum(nov25, "courier_income_mean"); ok {
 			income = "mean income " + jan26.name + " vs " + nov25.name + " (shock) " +
 				ci(change(daily(jan, output.Shock), daily(nov, output.Shock)), 100, "%+.1f") + " %"
 		}
@@ -210,10 +248,10 @@ func printGroups(w io.Writer, results []sim.Result, s output.Summary) {
 	add("couriers", income, effect("couriers.gross_pay", "gross pay effect", 1e-9, "%+.2f", "KRW bn"))
 
 	var shifts, offer, dva string
-	if x, ok := sum(results, horizon, "fc_vto_shifts"); ok {
+	if x, ok := g.sum(horizon, "fc_vto_shifts"); ok {
 		shifts = "VTO shifts effect " + ci(x.Stat(output.Effect), 1, "%+.0f") + " person-shifts"
 	}
-	if x, ok := sum(results, dec25, "vto_offer"); ok {
+	if x, ok := g.sum(dec25, "vto_offer"); ok {
 		offer = fmt.Sprintf("mean VTO offer rate %s %s %% (twin %s %%)", dec25.name,
 			ci(output.Describe(daily(x, output.Shock)), 100, "%.1f"), ci(output.Describe(daily(x, output.Twin)), 100, "%.1f"))
 	}
@@ -223,10 +261,10 @@ func printGroups(w io.Writer, results []sim.Result, s output.Summary) {
 	add("FC staff", shifts, offer, dva)
 
 	var revenue, profit string
-	if x, ok := sum(results, q4y25, "revenue"); ok {
+	if x, ok := g.sum(q4y25, "revenue"); ok {
 		revenue = q4y25.name + " revenue vs twin " + ci(change(x.Sums[output.Shock], x.Sums[output.Twin]), 100, "%+.2f") + " %"
 	}
-	if x, ok := sum(results, q4y25, "net_profit"); ok {
+	if x, ok := g.sum(q4y25, "net_profit"); ok {
 		profit = fmt.Sprintf("%s net profit %s KRW bn (twin %s)", q4y25.name,
 			ci(x.Stat(output.Shock), 1e-9, "%+.1f"), ci(x.Stat(output.Twin), 1e-9, "%+.1f"))
 	}

@@ -61,7 +61,7 @@ func TestGroups(t *testing.T) {
 	}
 	var out bytes.Buffer
 	res := groupResults(metrics, f)
-	printGroups(&out, res, output.Summarize(res))
+	printGroups(&out, sumGroups(res), output.Policy(res), output.Summarize(res))
 	want := `
 By group (mean over replicates [95% CI]; effect = shock - twin, summed over the run; more in policy.csv):
   merchants  daily sales Jan 2026 vs twin -15.0 [-78.5, +48.5] %; exits effect +15 [-49, +79] merchants
@@ -76,17 +76,25 @@ By group (mean over replicates [95% CI]; effect = shock - twin, summed over the 
 	// Only consumer metrics: no group lines at all.
 	out.Reset()
 	res = groupResults([]string{"orders"}, f)
-	printGroups(&out, res, output.Summarize(res))
+	printGroups(&out, sumGroups(res), output.Policy(res), output.Summarize(res))
 	if out.Len() != 0 {
 		t.Errorf("printed for a consumer-only run:\n%s", out.String())
 	}
 	// Part of the metrics: only their statements.
 	out.Reset()
 	res = groupResults([]string{"revenue"}, f)
-	printGroups(&out, res, output.Summarize(res))
+	printGroups(&out, sumGroups(res), output.Policy(res), output.Summarize(res))
 	if got := out.String(); strings.Count(got, "\n") != 3 || !strings.Contains(got, "  platform   Q4 2025 revenue vs twin -1.52 ") {
 		t.Errorf("revenue only:\n%s", got)
 	}
+}
+
+func sumGroups(rs []sim.Result) groupSums {
+	g := groupSums{}
+	for i := range rs {
+		g.add(&rs[i])
+	}
+	return g
 }
 
 func b(x bool) float64 {

@@ -275,7 +275,11 @@ type Store struct {
 	start  time.Time
 	before time.Duration // wall time of earlier sessions
 	opened time.Time
+	ended  time.Duration // the simulation's wall time, once Finish starts
 }
+
+// Staging returns the staging directory, DIR.partial, as given to Open.
+func (s *Store) Staging() string { return s.show }
 
 // Open prepares the staging directory DIR.partial (a sibling of dir) for a
 // batch. dir itself must be absent, empty, or an earlier ripple output (it
@@ -515,7 +519,14 @@ func (s *Store) shardNote() string {
 	return " shard " + s.b.Shard.String()
 }
 
-func (s *Store) wall() time.Duration { return s.before + time.Since(s.opened) }
+// wall is the wall time of the simulation: of every session so far, up to
+// the start of Finish (so the manifest the Extras see is the final one).
+func (s *Store) wall() time.Duration {
+	if s.ended > 0 {
+		return s.ended
+	}
+	return s.before + time.Since(s.opened)
+}
 
 // manifest returns the staging or final manifest.
 func (s *Store) manifest(complete bool) Manifest {
@@ -610,6 +621,7 @@ func (s *Store) Finish(h Hooks) error {
 	if done, total := s.Count(); done < total {
 		return fmt.Errorf("%d of %d units missing in %s; run them (with -resume) before finishing", total-done, total, s.show)
 	}
+	s.ended = s.wall()
 	if err := s.clean(); err != nil {
 		return err
 	}
