@@ -3,14 +3,11 @@ package main
 import (
 	"fmt"
 	"io"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
 
-	"github.com/ripple-sim/ripple/configs"
 	"github.com/ripple-sim/ripple/sim/output"
-	"github.com/ripple-sim/ripple/targets"
 )
 
 // cmdMerge combines the shard outputs of a cluster run into one output.
@@ -45,29 +42,22 @@ report: byte-identical to a run of the whole batch on one machine.`,
 	if err != nil {
 		return fail(stderr, "ripple merge", err)
 	}
-	sc, err := configs.Parse(filepath.Join(shards[0], "manifest.json"), []byte(m.ScenarioTOML))
+	d, err := digestOf(shards[0], &m, !*noFigures)
 	if err != nil {
-		return fail(stderr, "ripple merge: the manifest's scenario", err)
-	}
-	d := &digest{sc: &sc, groups: groupSums{}, targets: targets.NewAccumulator(&sc), figures: !*noFigures}
-	var exp *configs.Experiment
-	if m.Experiment != "" {
-		e, err := configs.ParseExperimentBase(filepath.Join(shards[0], "manifest.json"), []byte(m.Experiment), sc)
-		if err != nil {
-			return fail(stderr, "ripple merge: the manifest's experiment", err)
-		}
-		e.Seed, e.Replicates = m.Seed, m.Replicates // as run, with any command-line overrides
-		exp = &e
-		d.exp = exp
+		return fail(stderr, "ripple merge", err)
 	}
 	start := time.Now()
 	if err := output.Merge(*out, shards, d.hooks(), *workers); err != nil {
 		return fail(stderr, "ripple merge", err)
 	}
-	if exp != nil {
-		printSweep(stdout, exp, d.asm)
-	} else {
-		printSummary(stdout, &sc, m.Seed, d.groups, d.asm.Policy[0], d.asm.Case)
+	switch {
+	case d.asm == nil:
+		fmt.Fprintf(stdout, "%s already holds this merge; nothing to do.\n", *out)
+		return 0
+	case d.exp != nil:
+		printSweep(stdout, d.exp, d.asm)
+	default:
+		printSummary(stdout, d.sc, m.Seed, d.groups, d.asm.Policy[0], d.asm.Case)
 	}
 	fmt.Fprintf(stdout, "\nMerged %s into %s/ in %s.\n", plural(len(shards), "shard"), strings.TrimSuffix(*out, "/"), seconds(time.Since(start)))
 	return 0

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/ripple-sim/ripple/configs"
@@ -11,13 +10,14 @@ import (
 	"github.com/ripple-sim/ripple/targets"
 )
 
-// cmdPlot redraws a run's figures and report from its output files, without
-// simulating.
+// cmdPlot redraws an output's figures and report from its replicate files,
+// without simulating.
 func cmdPlot(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("plot")
 	h := help{usage: "ripple plot DIR", about: `Redraws the figures and report.html of an output directory written by
-'ripple run' from its tables and manifest.json, without simulating again,
-and replaces its figures/ directory and report.html.`, example: "ripple plot ripple-out"}
+'ripple run', 'ripple sweep' or 'ripple merge' from its replicate files and
+manifest.json, without simulating again. The directory is rebuilt
+atomically; its tables come out byte-identical.`, example: "ripple plot ripple-out"}
 	if ok, code := parse(fs, h, args, stdout, stderr); !ok {
 		return code
 	}
@@ -28,48 +28,38 @@ and replaces its figures/ directory and report.html.`, example: "ripple plot rip
 		return usageErr(stderr, "plot", fmt.Sprintf("unexpected argument %q", fs.Arg(1)))
 	}
 	dir := fs.Arg(0)
-	results, m, err := output.ReadResults(dir)
-	if err != nil {
-		return fail(stderr, "ripple plot: "+dir+" is not a readable ripple output directory", err)
-	}
-	sc, err := configs.Parse(filepath.Join(dir, "manifest.json"), []byte(m.ScenarioTOML))
-	if err != nil {
-		return fail(stderr, "ripple plot: the manifest's scenario", err)
-	}
-	files, err := extras(sc, m, output.Summarize(results), output.Policy(results), targets.Evaluate(results, &sc), nil, nil)
+	m, err := output.ReadManifest(dir)
 	if err != nil {
 		return fail(stderr, "ripple plot", err)
 	}
-	// Draw into a temporary directory, then swap figures/ and report.html in.
-	tmp, err := os.MkdirTemp(dir, ".figures-*")
+	d, err := digestOf(dir, &m, true)
 	if err != nil {
-		return fail(stderr, "ripple plot: cannot write into "+dir, err)
-	}
-	defer os.RemoveAll(tmp)
-	if err := os.Mkdir(filepath.Join(tmp, "figures"), 0o755); err != nil {
 		return fail(stderr, "ripple plot", err)
 	}
-	for _, x := range files {
-		f, err := os.Create(filepath.Join(tmp, x.Name))
-		if err == nil {
-			err = x.Write(f)
-			if cerr := f.Close(); err == nil {
-				err = cerr
-			}
-		}
-		if err != nil {
-			return fail(stderr, "ripple plot", err)
-		}
-	}
-	figs := filepath.Join(dir, "figures")
-	if err := os.RemoveAll(figs); err != nil {
+	if err := output.Redraw(dir, d.hooks()); err != nil {
 		return fail(stderr, "ripple plot", err)
 	}
-	for _, name := range []string{"figures", "report.html"} {
-		if err := os.Rename(filepath.Join(tmp, name), filepath.Join(dir, name)); err != nil {
-			return fail(stderr, "ripple plot", err)
-		}
-	}
-	fmt.Fprintf(stdout, "Drew report.html and %d figures (PNG, SVG) in %s.\n", (len(files)-1)/2, figs)
+	fmt.Fprintf(stdout, "Drew report.html and %d figures (PNG, SVG) in %s.\n", d.files/2, filepath.Join(dir, "figures"))
 	return 0
+}
+
+// digestOf returns the digest for re-assembling the output in dir (merge,
+// plot): its scenario and, for a sweep, its experiment come from the
+// manifest.
+func digestOf(dir string, m *output.Manifest, figures bool) (*digest, error) {
+	where := filepath.Join(dir, "manifest.json")
+	sc, err := configs.Parse(where, []byte(m.ScenarioTOML))
+	if err != nil {
+		return nil, fmt.Errorf("the manifest's scenario: %w", err)
+	}
+	d := &digest{sc: &sc, groups: groupSums{}, targets: targets.NewAccumulator(&sc), figures: figures}
+	if m.Experiment != "" {
+		e, err := configs.ParseExperimentBase(where, []byte(m.Experiment), sc)
+		if err != nil {
+			return nil, fmt.Errorf("the manifest's experiment: %w", err)
+		}
+		e.Seed, e.Replicates = m.Seed, m.Replicates // as run, with any command-line overrides
+		d.exp = &e
+	}
+	return d, nil
 }

@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"io"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/ripple-sim/ripple/configs"
@@ -71,13 +73,20 @@ func sweepFigures(exp *configs.Experiment, a *output.Assembled, opt plots.Option
 		return names, figs
 	}
 	settings := exp.Settings[0]
-	values := func(k int) []string { // distinct values of factor k, in first-seen order
+	values := func(k int) []string { // distinct values of factor k, by their number if they have one
 		var vs []string
+		x := map[string]float64{}
 		for _, s := range settings {
 			if !slices.Contains(vs, s[k].Text) {
-				vs = append(vs, s[k].Text)
+				vs, x[s[k].Text] = append(vs, s[k].Text), s[k].X
 			}
 		}
+		slices.SortStableFunc(vs, func(a, b string) int {
+			if math.IsNaN(x[a]) || math.IsNaN(x[b]) {
+				return 0
+			}
+			return cmp.Compare(x[a], x[b])
+		})
 		return vs
 	}
 	xk := levers[0]
@@ -86,21 +95,25 @@ func sweepFigures(exp *configs.Experiment, a *output.Assembled, opt plots.Option
 	if len(levers) == 2 {
 		lines = values(levers[1])
 	}
+	// A lever whose values are not plain numbers (S0..S4, voucher designs)
+	// is drawn as categories, named on the axis.
 	var x []float64
-	var xnames []string
 	numeric := true
-	for i, v := range xs {
-		xv := math.NaN()
+	for _, v := range xs {
 		for _, s := range settings {
 			if s[xk].Text == v {
-				xv = s[xk].X
+				x = append(x, s[xk].X)
+				if _, err := strconv.ParseFloat(v, 64); err != nil {
+					numeric = false
+				}
+				break
 			}
 		}
-		if math.IsNaN(xv) {
-			numeric = false
-			xv = float64(i)
+	}
+	if !numeric {
+		for i := range x {
+			x[i] = float64(i)
 		}
-		x, xnames = append(x, xv), append(xnames, v)
 	}
 	key := exp.Factors[xk].Key
 	xLabel := strings.ReplaceAll(key[strings.LastIndex(key, ".")+1:], "_", " ")
@@ -135,7 +148,7 @@ func sweepFigures(exp *configs.Experiment, a *output.Assembled, opt plots.Option
 		o.XLabel = xLabel
 		o.YLabel = "effect on " + plots.Name(metric[strings.Index(metric, ".")+1:])
 		if !numeric {
-			o.XNames = xnames
+			o.XNames = xs
 		}
 		f, err := plots.ResponseLines(metric[strings.Index(metric, ".")+1:], xLabel, x, rl, o)
 		add("response_lines_"+strings.ReplaceAll(metric, ".", "_"), f, err)
