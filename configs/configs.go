@@ -49,8 +49,11 @@ func Parse(name string, data []byte) (sim.Scenario, error) {
 }
 
 // Presets returns the sorted names of the embedded presets.
-func Presets() []string {
-	entries, _ := fs.ReadDir(presetFS, "presets")
+func Presets() []string { return embedded(presetFS, "presets") }
+
+// embedded returns the sorted names of the TOML files in an embedded directory.
+func embedded(fsys embed.FS, dir string) []string {
+	entries, _ := fs.ReadDir(fsys, dir)
 	var names []string
 	for _, e := range entries {
 		if n, ok := strings.CutSuffix(e.Name(), ".toml"); ok {

@@ -114,17 +114,7 @@ func parseExperiment(x *expParser, name string, data []byte) (Experiment, error)
 }
 
 // Experiments returns the sorted names of the embedded experiments.
-func Experiments() []string {
-	entries, _ := fs.ReadDir(experimentFS, "experiments")
-	var names []string
-	for _, e := range entries {
-		if n, ok := strings.CutSuffix(e.Name(), ".toml"); ok {
-			names = append(names, n)
-		}
-	}
-	sort.Strings(names)
-	return names
-}
+func Experiments() []string { return embedded(experimentFS, "experiments") }
 
 // ExperimentText returns an embedded experiment file.
 func ExperimentText(name string) ([]byte, bool) {
