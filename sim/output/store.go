@@ -81,7 +81,7 @@ type Assembled struct {
 // summaryBudget bounds the bytes of values Finish holds at once to compute
 // summary.csv: it reads the unit files in blocks of metrics that fit. A
 // variable so that tests can shrink it.
-var summaryBudget int64 = 256 << 20
+var summaryBudget int64 = 64 << 20
 
 // normalize fills in defaults and checks b.
 func (b *Batch) normalize() error {
