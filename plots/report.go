@@ -75,6 +75,14 @@ func FigureSentence(name string) string {
 			"(the run with the breach minus its no-breach twin, replicate by replicate): the point is the mean " +
 			"over replicates and the bar its 95 % interval, so a bar that crosses the zero line cannot be told " +
 			"apart from no effect."
+	case "sweep_policy":
+		return "One row per lever set of the sweep, the first being the case: the point is the mean cumulative " +
+			"effect of the breach on each group under that lever set (the run with the breach minus its no-breach " +
+			"twin, replicate by replicate) and the bar its 95 % interval."
+	case "sweep_vs_case":
+		return "One row per lever set other than the case: the point is the mean difference it makes to each " +
+			"group's cumulative outcome against the case lever set, on the same random numbers, and the bar its " +
+			"95 % interval; a bar that crosses the zero line cannot be told apart from the case."
 	case "trust_distribution":
 		return "The solid line is the median trust across account holders in the run with the breach and the " +
 			"shaded band the middle 80 % of them (P10 to P90), each averaged over replicates; the dashed lines " +

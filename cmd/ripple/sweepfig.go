@@ -41,14 +41,25 @@ func sweepFigures(exp *configs.Experiment, a *output.Assembled, opt plots.Option
 		}
 		return out
 	}
+	// Rows are named by their settings, key=value, which plots shortens.
+	var labels []string
+	for p, pt := range exp.Design.Points {
+		for l := range pt.LeverSets {
+			var kv []string
+			for _, st := range exp.Settings[p][l] {
+				kv = append(kv, st.Key[strings.LastIndex(st.Key, ".")+1:]+"="+st.Text)
+			}
+			labels = append(labels, strings.Join(kv, ","))
+		}
+	}
 	for _, vs := range []struct {
 		name string
 		rows [][]output.PolicyRow
 	}{{"sweep_policy", a.Policy}, {"sweep_vs_case", a.VsCase}} {
 		var rows []plots.PolicyRow
-		for i, ls := range a.Manifest.LeverSets {
+		for i := range a.Manifest.LeverSets {
 			if vs.rows[i] != nil {
-				rows = append(rows, plots.PolicyRows(ls, headline(vs.rows[i]))...)
+				rows = append(rows, plots.PolicyRows(labels[i], headline(vs.rows[i]))...)
 			}
 		}
 		o := opt
