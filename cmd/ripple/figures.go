@@ -71,8 +71,12 @@ func extras(sc sim.Scenario, m output.Manifest, sum output.Summary, policy []out
 		names, figs = append(names, n...), append(figs, f...)
 	}
 	var out []output.Extra
+	title := "ripple: " + sc.Name
+	if exp != nil {
+		title = "ripple: sweep " + exp.Name + " on " + sc.Name + " (calibration and figures of the case lever set first)"
+	}
 	report := plots.ReportData{
-		Title:        "ripple: " + sc.Name,
+		Title:        title,
 		Caption:      plots.Caption(sc.Name, m.Replicates, m.Seed),
 		ScenarioTOML: m.ScenarioTOML,
 		Provenance:   provenance(m),

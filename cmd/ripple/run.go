@@ -31,9 +31,10 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		about: `Runs replicates of a scenario, each a shock run and its no-breach twin on the
 same random numbers, and writes daily.csv, weekly.csv, monthly.csv, quarterly.csv,
 distributions.csv (tidy long format with shock, twin and effect = shock - twin),
-policy.csv (cumulative effects by group), summary.csv (mean, se and quantiles
-across replicates) and manifest.json into the output directory, which is
-replaced atomically, with figures (PNG and SVG) in its figures/ directory.
+policy.csv (cumulative effects by group), effects.csv (the same per
+replicate), summary.csv (mean, se and quantiles across replicates),
+report.html, figures/ (PNG and SVG), replicates/ (one file per replicate)
+and manifest.json into the output directory, which is replaced atomically.
 With -format parquet the five long tables are Parquet files instead of CSV.
 Prints a monthly summary and a line per group of agents.
 
@@ -61,7 +62,7 @@ counterpart are absent) and prints the same table, with intervals n/a.`,
 	quiet := fs.Bool("quiet", false, "show no progress")
 	format := fs.String("format", output.FormatCSV, "format `F` of the long tables: csv or parquet (zstd, typed columns)")
 	noFigures := fs.Bool("no-figures", false, "do not draw figures")
-	resume := fs.Bool("resume", false, "finish an interrupted run in DIR.partial (or extend nothing if DIR is complete):\nfinished replicates are kept and only the missing ones run")
+	resume := fs.Bool("resume", false, "finish an interrupted run kept in DIR.partial: finished replicates are kept and\nonly the missing ones run (nothing to do when DIR is already complete)")
 	shardFlag := fs.String("shard", "", "run only shard `I/N` of the replicates (0 <= I < N), for a cluster array job;\n\"/N\" takes I from JOB_COMPLETION_INDEX (Kubernetes), and without the flag\nI and N come from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT when set;\ncombine the shards with 'ripple merge'")
 	meanField := fs.Bool("meanfield", false, "run the deterministic mean field instead of the agents (one \"replicate\",\nwell under a second); -seed, -replicates and -consumers do not apply")
 	if ok, code := parse(fs, h, args, stdout, stderr); !ok {
