@@ -51,7 +51,7 @@ func (w *World) newEcosystem() error {
 	w.couriers = agents.NewCouriers(pop.Couriers, pop.CourierSlots, sc.Couriers, w.key)
 	m, err := w.couriers.NewMarket(pop.RealCouriers, b.p0)
 	if err != nil {
-		return fmt.Errorf("couriers: %v (baseline parcels %.4g per day)", err, b.p0)
+		return fmt.Errorf("%v (baseline parcels %.4g per day)", err, b.p0)
 	}
 	b.market = m
 

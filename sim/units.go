@@ -155,7 +155,10 @@ func runUnit(ctx context.Context, d *Design, id UnitID, workers int) (*UnitResul
 	pt := &d.Points[id.Point]
 	w, err := NewWorld(pt.LeverSets[0].Scenario, d.Seed, id.Replicate)
 	if err != nil {
-		return nil, err
+		if len(d.Points) > 1 {
+			return nil, fmt.Errorf("point %d, replicate %d: %w", id.Point, id.Replicate, err)
+		}
+		return nil, fmt.Errorf("replicate %d: %w", id.Replicate, err)
 	}
 	u := &UnitResult{UnitID: id, Shocks: make([]Tables, len(pt.LeverSets))}
 	if u.Twin, err = w.run(ctx, true, workers); err != nil {
