@@ -51,7 +51,7 @@ func (w *World) newEcosystem() error {
 	w.couriers = agents.NewCouriers(pop.Couriers, pop.CourierSlots, sc.Couriers, w.key)
 	m, err := w.couriers.NewMarket(pop.RealCouriers, b.p0)
 	if err != nil {
-		return fmt.Errorf("%v (baseline parcels %.4g per day)", err, b.p0)
+		return fmt.Errorf("%v (baseline parcels %.4g per day; the baseline is sampled, so with few consumer agents it varies by replicate: use more agents or a lower couriers.u_k0)", err, b.p0)
 	}
 	b.market = m
 
