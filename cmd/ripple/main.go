@@ -42,6 +42,7 @@ Usage:
   ripple validate FILE        check a scenario file and list every problem
   ripple plot DIR             redraw the figures of an output directory without simulating
   ripple check-targets DIR    check an output directory against the calibration targets CT-1..CT-10
+  ripple calibrate [flags]    fit MODEL.md §8's free parameters to CT-1..CT-10 (writes fitted.toml)
   ripple version              print the version
   ripple help [COMMAND]       show this overview, or a command's flags
 
@@ -84,6 +85,8 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		return cmdPlot(rest, stdout, stderr)
 	case "check-targets":
 		return cmdCheckTargets(rest, stdout, stderr)
+	case "calibrate":
+		return cmdCalibrate(rest, stdout, stderr)
 	case "version", "-version", "--version":
 		return cmdVersion(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":

@@ -248,6 +248,9 @@ func Search(ctx context.Context, p *Problem, o Options) (Eval, error) {
 		}
 	}
 	if best.Values == nil {
+		if stopErr != nil && !errors.Is(stopErr, errBudget) {
+			return best, stopErr
+		}
 		return best, fmt.Errorf("nothing was evaluated")
 	}
 	if errors.Is(stopErr, errBudget) {
