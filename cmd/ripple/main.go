@@ -35,6 +35,7 @@ Usage:
   ripple run [flags]          run replicates of a scenario and write tidy CSV outputs
   ripple sweep EXPERIMENT     run a policy experiment: lever sets x parameter points x replicates,
                               with effects paired against the twin and against the case
+  ripple sensitivity [flags]  screen the free parameters (MODEL.md §8) with Morris elementary effects
   ripple merge -out DIR SHARD_DIR...
                               combine the shards of a cluster run (-shard I/N) into one output
   ripple presets              list the embedded scenarios
@@ -73,6 +74,8 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		return cmdRun(rest, stdout, stderr)
 	case "sweep":
 		return cmdSweep(rest, stdout, stderr)
+	case "sensitivity":
+		return cmdSensitivity(rest, stdout, stderr)
 	case "merge":
 		return cmdMerge(rest, stdout, stderr)
 	case "presets":
