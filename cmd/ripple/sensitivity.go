@@ -551,7 +551,7 @@ func (r *sensResult) print(w io.Writer) {
 }
 
 // sensFmt formats an effect in its output's unit: shares in percentage
-// points, others to four significant digits.
+// points, others as targets.Format does.
 func sensFmt(x float64, unit string) string {
 	switch {
 	case math.IsNaN(x):
@@ -559,5 +559,5 @@ func sensFmt(x float64, unit string) string {
 	case unit == targets.Share:
 		return strconv.FormatFloat(100*x, 'f', 3, 64) + " pp"
 	}
-	return strconv.FormatFloat(x, 'g', 4, 64)
+	return targets.Format(x, unit)
 }
