@@ -100,8 +100,8 @@ func NewDesign(k, r, p int, seed uint64) (*Design, error) {
 	}
 	d := &Design{K: k, Levels: p, Delta: float64(p) / float64(2*(p-1)), Seed: seed}
 	rng := rand.New(rand.NewPCG(seed, 0x6d6f72726973)) // "morris"
-	lower := p / 2                                       // base levels 0 .. p/2−1
-	step := p / 2                                        // Δ in grid levels
+	lower := p / 2                                     // base levels 0 .. p/2−1
+	step := p / 2                                      // Δ in grid levels
 	for range r {
 		level := make([]int, k)
 		for i := range level {
