@@ -43,7 +43,7 @@ func ReadResults(dir string) ([]sim.Result, Manifest, error) {
 		return nil, m, fmt.Errorf("%s: %v", filepath.Join(dir, "manifest.json"), err)
 	}
 	if len(m.LeverSets) > 1 {
-		return nil, m, fmt.Errorf("%s holds %d lever sets; ReadResults reads the output of one", dir, len(m.LeverSets))
+		return nil, m, fmt.Errorf("%s holds %d lever sets (a sweep); its tables can be read back only for a run of one lever set (its report.html has the calibration table of the case lever set)", dir, len(m.LeverSets))
 	}
 	names := m.Tables
 	if names == nil {
