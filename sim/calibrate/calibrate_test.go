@@ -179,3 +179,26 @@ func TestInvalidPoint(t *testing.T) {
 		t.Error("cancelled evaluation gave no error")
 	}
 }
+
+func TestMargin(t *testing.T) {
+	set := targets.Default()
+	var ct2, ct4 targets.Target
+	for _, tg := range set.Targets {
+		switch tg.ID {
+		case "CT-2":
+			ct2 = tg
+		case "CT-4":
+			ct4 = tg
+		}
+	}
+	// CT-2 [0.067, 0.17], width 0.103: with margin 0.1 the band is [0.0773, 0.1597]
+	if d, _ := DistanceMargin(check("CT-2", targets.High, targets.Pass, 0.12), ct2, 0.1); d != 0 {
+		t.Errorf("centre: %g", d)
+	}
+	if d, _ := DistanceMargin(check("CT-2", targets.High, targets.Pass, 0.07), ct2, 0.1); math.Abs(d-(0.0773-0.07)/0.0824) > 1e-9 {
+		t.Errorf("near the edge: %g", d)
+	}
+	if d, _ := DistanceMargin(check("CT-4", targets.Medium, targets.Pass, 5000), ct4, 0.1); math.Abs(d-500.0/5500) > 1e-9 {
+		t.Errorf("lower bound: %g", d)
+	}
+}

@@ -30,7 +30,9 @@
 //	                      in words, on several statistics)
 //
 // and a check that fails although m meets its numbers (a side condition:
-// CT-2's two declines negative, CT-3b's stock up) adds 1 to d_i. Targets
+// CT-2's two declines negative, CT-3b's stock up) adds 1 to d_i. With a
+// margin (Problem.Margin) the search aims inside the bands: see
+// DistanceMargin. Targets
 // the outputs cannot compute (CT-8, CT-9; CT-5 on the mean field) are left
 // out and listed; a computed check whose mean is NaN counts d_i = NaNDistance.
 // A point that fails validation, or whose run fails, has objective
@@ -70,6 +72,26 @@ func Weight(w string) float64 {
 // the package doc) and whether the check counts (false when it was not
 // computed).
 func Distance(c targets.Check, t targets.Target) (d float64, ok bool) {
+	return DistanceMargin(c, t, 0)
+}
+
+// DistanceMargin is Distance with the target tightened by a margin: a band
+// loses margin*(hi - lo) at each edge, an upper or lower bound moves inward
+// by margin*|bound|; point and sign targets are unchanged. A search with a
+// margin aims inside the bands, with room for the noise of replicates and
+// of the population size.
+func DistanceMargin(c targets.Check, t targets.Target, margin float64) (d float64, ok bool) {
+	if margin > 0 {
+		switch t.Kind {
+		case targets.Band:
+			w := margin * (t.Hi - t.Lo)
+			t.Lo, t.Hi = t.Lo+w, t.Hi-w
+		case targets.Upper:
+			t.Hi -= margin * math.Abs(t.Hi)
+		case targets.Lower:
+			t.Lo += margin * math.Abs(t.Lo)
+		}
+	}
 	if c.Status == targets.NotComputed {
 		return 0, false
 	}
@@ -116,7 +138,7 @@ func Distance(c targets.Check, t targets.Target) (d float64, ok bool) {
 			d = (t.Lo - m) / scale(t.Lo)
 		}
 	}
-	if c.Status == targets.Fail && t.Contains(m) {
+	if c.Status == targets.Fail && t.Contains(m) && d == 0 {
 		d++ // a side condition fails
 	}
 	return d, true
@@ -142,6 +164,11 @@ func (t Term) Value() float64 {
 // (matched by id) and its terms, in the checks' order. Checks without a
 // target in set are left out.
 func Objective(checks []targets.Check, set *targets.Set) (float64, []Term) {
+	return ObjectiveMargin(checks, set, 0)
+}
+
+// ObjectiveMargin is Objective with DistanceMargin.
+func ObjectiveMargin(checks []targets.Check, set *targets.Set, margin float64) (float64, []Term) {
 	byID := map[string]*targets.Target{}
 	for i := range set.Targets {
 		byID[set.Targets[i].ID] = &set.Targets[i]
@@ -151,7 +178,7 @@ func Objective(checks []targets.Check, set *targets.Set) (float64, []Term) {
 	for _, c := range checks {
 		term := Term{ID: c.ID, Weight: Weight(c.Weight)}
 		if t := byID[c.ID]; t != nil {
-			term.Distance, term.Counted = Distance(c, *t)
+			term.Distance, term.Counted = DistanceMargin(c, *t, margin)
 		}
 		total += term.Value()
 		terms = append(terms, term)

@@ -40,6 +40,11 @@ type Problem struct {
 	// that is earlier: the model is causal, so the statistics, all dated up
 	// to that day, are the same, at a third of the cost for the preset.
 	FullHorizon bool
+
+	// Margin tightens band and one-sided targets in the objective (see
+	// DistanceMargin), so that the fit lands inside them with room to
+	// spare; 0 fits the targets as they are.
+	Margin float64
 }
 
 // Eval is one evaluated point.
@@ -123,7 +128,7 @@ func (p *Problem) Evaluate(ctx context.Context, values []float64) (Eval, error) 
 		}
 	}
 	e.Checks = acc.Checks()
-	e.Objective, e.Terms = Objective(e.Checks, &p.Targets)
+	e.Objective, e.Terms = ObjectiveMargin(e.Checks, &p.Targets, p.Margin)
 	e.Wall = time.Since(start)
 	return e, nil
 }
