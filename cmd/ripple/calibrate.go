@@ -78,8 +78,9 @@ and synced as it finishes: parameter values, the objective, each target's
 simulated mean), calibration.json (the settings), fitted.toml (the best
 point as a complete scenario: 'ripple run -scenario DIR/fitted.toml') and
 fit-report.txt (each target: band, simulated mean and 95% interval, pass or
-fail). Ctrl-C stops after the evaluation in flight is dropped, keeps what
-was evaluated and writes fitted.toml and the report of the best point so far.
+fail). Ctrl-C drops the evaluation in flight, keeps every finished one in
+calibration.csv, writes fitted.toml and the report of the best point so far
+and exits 130.
 
 -resume continues a calibration in DIR: it reads calibration.csv, checks
 that the settings are the same, and restarts the search from the best point
@@ -295,7 +296,13 @@ func writeFit(stdout, stderr io.Writer, out string, p *calibrate.Problem, setup 
 	if err != nil {
 		return fail(stderr, "ripple calibrate: the best point", err)
 	}
-	desc := strings.TrimSpace(sc.Description)
+	var kept []string // an earlier stage's "Fitted by" line is replaced
+	for _, l := range strings.Split(strings.TrimSpace(sc.Description), "\n") {
+		if l != "" && !strings.HasPrefix(l, "Fitted by ripple calibrate") {
+			kept = append(kept, l)
+		}
+	}
+	desc := strings.Join(kept, "\n")
 	if desc != "" {
 		desc += "\n"
 	}

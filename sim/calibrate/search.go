@@ -108,7 +108,7 @@ func (p *Problem) Evaluate(ctx context.Context, values []float64) (Eval, error) 
 	run := p.simScenario(sc)
 	acc := p.Targets.NewAccumulator(&run)
 	if p.MeanField {
-		r, err := meanfield.Run(run)
+		r, err := runMeanField(run)
 		if err != nil {
 			return invalid(err)
 		}
@@ -131,6 +131,16 @@ func (p *Problem) Evaluate(ctx context.Context, values []float64) (Eval, error) 
 	e.Objective, e.Terms = ObjectiveMargin(e.Checks, &p.Targets, p.Margin)
 	e.Wall = time.Since(start)
 	return e, nil
+}
+
+// runMeanField runs the mean field; a panic is an error (an invalid point).
+func runMeanField(sc sim.Scenario) (r sim.Result, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("mean field: internal error: %v", p)
+		}
+	}()
+	return meanfield.Run(sc)
 }
 
 func oneLine(s string) string {
