@@ -358,20 +358,26 @@ func Open(dir string, b Batch, resume bool) (*Store, error) {
 			return s, nil
 		}
 	}
-	parent := filepath.Dir(abs)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return nil, fmt.Errorf("cannot create %s: %v; make sure %s is a writable directory, or choose another output directory", s.show, err, parent)
+	// The staging directory is built under a temporary name and renamed into
+	// place with its manifest, so that a DIR.partial always has one.
+	tmp, err := makeTemp(s.stage)
+	if err != nil {
+		return nil, err
 	}
-	if err := os.Mkdir(s.stage, 0o755); err != nil {
-		return nil, fmt.Errorf("cannot create %s: %v; make sure %s is a writable directory, or choose another output directory", s.show, err, parent)
-	}
-	if err := os.Mkdir(filepath.Join(s.stage, unitsDir), 0o755); err != nil {
-		os.RemoveAll(s.stage)
-		return nil, fileErr(filepath.Join(s.stage, unitsDir), err)
+	final := s.stage
+	s.stage = tmp
+	if err := os.Mkdir(filepath.Join(tmp, unitsDir), 0o755); err != nil {
+		os.RemoveAll(tmp)
+		return nil, fileErr(filepath.Join(tmp, unitsDir), err)
 	}
 	if err := s.writeManifest(false, nil); err != nil {
-		os.RemoveAll(s.stage)
+		os.RemoveAll(tmp)
 		return nil, err
+	}
+	s.stage = final
+	if err := os.Rename(tmp, final); err != nil {
+		os.RemoveAll(tmp)
+		return nil, fmt.Errorf("cannot create %s: %v; make sure %s is a writable directory, or choose another output directory", s.show, err, filepath.Dir(final))
 	}
 	return s, nil
 }
