@@ -89,8 +89,7 @@ a new calibration from an earlier result (say, agents after a mean-field
 stage), use -scenario DIR/fitted.toml with another -out.`,
 		example: "ripple calibrate -meanfield -evals 300 -out cal-mf && ripple calibrate -scenario cal-mf/fitted.toml -out cal",
 	}
-	file := fs.String("scenario", "", "start from the scenario in TOML `FILE` (default: the embedded preset "+defaultPreset+")")
-	preset := fs.String("preset", "", "start from the embedded scenario `NAME`")
+	scen := addScenarioFlags(fs, "start from")
 	params := fs.String("params", strings.Join(calibrate.DefaultKeys, ","), "comma-separated free parameters `KEYS` to fit (\"main\": the 17 of MODEL.md §8's\nmain list, \"all\": every free parameter)")
 	seed := fs.Uint64("seed", 1, "master random seed `N`, the same for every point (common random numbers)")
 	reps := fs.Int("replicates", 4, "replicates `N` per point, each a shock run and its twin")
@@ -112,10 +111,8 @@ stage), use -scenario DIR/fitted.toml with another -out.`,
 	switch {
 	case fs.NArg() > 0:
 		return usageErr(stderr, "calibrate", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
-	case set["scenario"] && set["preset"]:
-		return usageErr(stderr, "calibrate", "use -scenario or -preset, not both")
-	case set["scenario"] && *file == "":
-		return usageErr(stderr, "calibrate", "-scenario needs a file name")
+	case scen.problem(set) != "":
+		return usageErr(stderr, "calibrate", scen.problem(set))
 	case *reps < 1:
 		return usageErr(stderr, "calibrate", fmt.Sprintf("-replicates must be at least 1 (got %d)", *reps))
 	case *consumers < 1:
@@ -150,10 +147,7 @@ stage), use -scenario DIR/fitted.toml with another -out.`,
 	if err != nil {
 		return usageErr(stderr, "calibrate", "-params: "+err.Error())
 	}
-	if *preset == "" {
-		*preset = defaultPreset
-	}
-	sc, ok, code := loadScenario("calibrate", *file, *preset, stderr)
+	sc, ok, code := scen.load("calibrate", stderr)
 	if !ok {
 		return code
 	}

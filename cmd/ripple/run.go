@@ -52,8 +52,7 @@ writes the same files as one "replicate" (metrics without a mean-field
 counterpart are absent) and prints the same table, with intervals n/a.`,
 		example: "ripple run -preset " + defaultPreset + " -replicates 16 -seed 7 -out runs/case",
 	}
-	file := fs.String("scenario", "", "read the scenario from TOML `FILE` (default: the embedded preset "+defaultPreset+")")
-	preset := fs.String("preset", "", "use the embedded scenario `NAME` (see 'ripple presets')")
+	scen := addScenarioFlags(fs, "read")
 	seed := fs.Uint64("seed", 1, "master random seed `N`: the same seed and scenario give the same output")
 	reps := fs.Int("replicates", 8, "number of replicates `N`, at least 1")
 	workers := fs.Int("workers", runtime.NumCPU(), "goroutines `N` in all; results do not depend on it")
@@ -73,10 +72,8 @@ counterpart are absent) and prints the same table, with intervals n/a.`,
 	switch {
 	case fs.NArg() > 0:
 		return usageErr(stderr, "run", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
-	case set["scenario"] && set["preset"]:
-		return usageErr(stderr, "run", "use -scenario or -preset, not both")
-	case set["scenario"] && *file == "":
-		return usageErr(stderr, "run", "-scenario needs a file name")
+	case scen.problem(set) != "":
+		return usageErr(stderr, "run", scen.problem(set))
 	case output.CheckFormat(*format) != nil:
 		return usageErr(stderr, "run", fmt.Sprintf("-format %q: want csv or parquet", *format))
 	case *reps < 1:
@@ -90,9 +87,6 @@ counterpart are absent) and prints the same table, with intervals n/a.`,
 	case *meanField && (set["seed"] || set["replicates"] || set["consumers"]):
 		return usageErr(stderr, "run", "-seed, -replicates and -consumers do not apply with -meanfield")
 	}
-	if *preset == "" {
-		*preset = defaultPreset
-	}
 	shard, fromEnv, err := shardOf(*shardFlag, os.Getenv)
 	if err != nil {
 		return usageErr(stderr, "run", err.Error())
@@ -101,7 +95,7 @@ counterpart are absent) and prints the same table, with intervals n/a.`,
 		return usageErr(stderr, "run", "-shard does not apply with -meanfield")
 	}
 
-	sc, ok, code := loadScenario("run", *file, *preset, stderr)
+	sc, ok, code := scen.load("run", stderr)
 	if !ok {
 		return code
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +14,39 @@ import (
 )
 
 const defaultPreset = "kr_coupang_2025"
+
+// scenarioFlags are -scenario FILE and -preset NAME, for the commands that
+// run a scenario.
+type scenarioFlags struct{ file, preset *string }
+
+// addScenarioFlags defines them; verb says what the command does with the
+// scenario ("read", "start from").
+func addScenarioFlags(fs *flag.FlagSet, verb string) scenarioFlags {
+	return scenarioFlags{
+		file:   fs.String("scenario", "", verb+" the scenario in TOML `FILE` (default: the embedded preset "+defaultPreset+")"),
+		preset: fs.String("preset", "", verb+" the embedded scenario `NAME` (see 'ripple presets')"),
+	}
+}
+
+// problem says what is wrong with the flags as given, or "".
+func (f scenarioFlags) problem(set map[string]bool) string {
+	switch {
+	case set["scenario"] && set["preset"]:
+		return "use -scenario or -preset, not both"
+	case set["scenario"] && *f.file == "":
+		return "-scenario needs a file name"
+	}
+	return ""
+}
+
+// load reads the chosen scenario: the file, the preset, or the default preset.
+func (f scenarioFlags) load(cmd string, stderr io.Writer) (sim.Scenario, bool, int) {
+	preset := *f.preset
+	if preset == "" {
+		preset = defaultPreset
+	}
+	return loadScenario(cmd, *f.file, preset, stderr)
+}
 
 // loadScenario reads a scenario file, or else a preset. It prints what went
 // wrong and returns ok false with the exit code.

@@ -69,8 +69,7 @@ It costs r*(k+1)*replicates units of shock and twin: with the defaults
 cores.`,
 		example: "ripple sensitivity -params trust.j_d,churn.h1,media.tau_s -trajectories 8 -out runs/morris",
 	}
-	file := fs.String("scenario", "", "read the base scenario from TOML `FILE` (default: the embedded preset "+defaultPreset+")")
-	preset := fs.String("preset", "", "use the embedded scenario `NAME` as the base (see 'ripple presets')")
+	scen := addScenarioFlags(fs, "vary")
 	paramList := fs.String("params", "main", "free parameters `LIST` to screen, comma-separated scenario keys, or main or all")
 	outputList := fs.String("outputs", strings.Join(sensDefaultOutputs, ","), "calibration statistics `LIST` to screen, comma-separated: any of "+strings.Join(sensOutputs, ","))
 	trajectories := fs.Int("trajectories", 6, "Morris trajectories `r`, at least 1 (2 or more for sigma and intervals)")
@@ -89,10 +88,8 @@ cores.`,
 	switch {
 	case fs.NArg() > 0:
 		return usageErr(stderr, "sensitivity", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
-	case set["scenario"] && set["preset"]:
-		return usageErr(stderr, "sensitivity", "use -scenario or -preset, not both")
-	case set["scenario"] && *file == "":
-		return usageErr(stderr, "sensitivity", "-scenario needs a file name")
+	case scen.problem(set) != "":
+		return usageErr(stderr, "sensitivity", scen.problem(set))
 	case *trajectories < 1:
 		return usageErr(stderr, "sensitivity", fmt.Sprintf("-trajectories must be at least 1 (got %d)", *trajectories))
 	case *levels < 2 || *levels%2 != 0:
@@ -114,10 +111,7 @@ cores.`,
 	if err != nil {
 		return usageErr(stderr, "sensitivity", err.Error())
 	}
-	if *preset == "" {
-		*preset = defaultPreset
-	}
-	base, ok, code := loadScenario("sensitivity", *file, *preset, stderr)
+	base, ok, code := scen.load("sensitivity", stderr)
 	if !ok {
 		return code
 	}
