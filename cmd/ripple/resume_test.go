@@ -261,3 +261,27 @@ func TestShardOf(t *testing.T) {
 		}
 	}
 }
+
+// TestSweepKillResume: the same for `ripple sweep`, killed after its first
+// unit (twin and every lever set of a replicate).
+func TestSweepKillResume(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the simulation")
+	}
+	args := []string{"sweep", "-consumers", "3000", "-replicates", "3", "-seed", "2", "-workers", "1", "-no-figures", "-quiet"}
+	ref := filepath.Join(t.TempDir(), "ref")
+	if code, _, stderr := call(append(args, "-out", ref, "voucher_designs")...); code != 0 {
+		t.Fatalf("uninterrupted sweep: exit %d: %s", code, stderr)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	p := child(t, append(args, "-out", out, "voucher_designs")...)
+	if !p.waitFor(func() bool { return units(out+".partial") >= 1 }) {
+		t.Logf("the sweep ended before the kill (%s)", p.log)
+	}
+	p.cmd.Process.Signal(syscall.SIGKILL)
+	<-p.done
+	if code, _, stderr := call(append(args, "-out", out, "-resume", "voucher_designs")...); code != 0 {
+		t.Fatalf("resume: exit %d: %s", code, stderr)
+	}
+	sameFiles(t, "sweep", dataFiles(t, out), dataFiles(t, ref))
+}
