@@ -122,24 +122,6 @@ func Version() string {
 	return "devel"
 }
 
-// Check reports whether Open could write dir, without writing anything:
-// dir must be absent, empty or an earlier output, and a directory must be
-// creatable next to it. Call it before a long run.
-func Check(dir string) error {
-	dir, err := filepath.Abs(dir)
-	if err != nil {
-		return err
-	}
-	if err := checkTarget(dir); err != nil {
-		return err
-	}
-	tmp, err := makeTemp(dir)
-	if err != nil {
-		return err
-	}
-	return os.Remove(tmp)
-}
-
 // checkTarget refuses to replace anything but an empty directory or an
 // earlier output, so that a mistyped dir never deletes other files.
 func checkTarget(dir string) error {
