@@ -5,6 +5,9 @@
 //	ripple run [flags]          run replicates of a scenario and write CSV outputs
 //	ripple sweep EXPERIMENT     run a policy experiment: lever sets x parameter points x replicates
 //	ripple merge -out DIR SHARD_DIR...  combine the shards of a cluster run
+//	ripple calibrate [flags]    fit the free parameters to the calibration targets
+//	ripple sensitivity [flags]  Morris screening of the free parameters
+//	ripple check-targets DIR    check an output against the calibration targets
 //	ripple presets              list the embedded scenarios
 //	ripple preset show NAME     print an embedded scenario's TOML
 //	ripple validate FILE        check a scenario file
