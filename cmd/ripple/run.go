@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -131,7 +132,7 @@ counterpart are absent) and prints the same table, with intervals n/a.`,
 		fmt.Fprintf(stdout, "%s: mean field (deterministic), %s app users\n\n", sc.Name, millions(sc.Population.RealConsumers))
 		printMonths(stdout, d.asm.Case)
 		printGroups(stdout, d.groups, d.asm.Policy[0], d.asm.Case)
-		d.wrote(stdout, *out, *format, wall)
+		d.wrote(stdout, *out, wall)
 		return 0
 	}
 
@@ -146,7 +147,7 @@ counterpart are absent) and prints the same table, with intervals n/a.`,
 		return code
 	}
 	printSummary(stdout, &sc, *seed, d.groups, d.asm.Policy[0], d.asm.Case)
-	d.wrote(stdout, *out, *format, res.wall)
+	d.wrote(stdout, *out, res.wall)
 	return 0
 }
 
@@ -194,12 +195,23 @@ func (d *digest) hooks() output.Hooks {
 }
 
 // wrote prints the closing line of a finished output.
-func (d *digest) wrote(w io.Writer, out, format string, wall time.Duration) {
+func (d *digest) wrote(w io.Writer, out string, wall time.Duration) {
+	m := &d.asm.Manifest
+	var files []string
+	for _, f := range output.FilesFor(m.Format) {
+		table := strings.TrimSuffix(strings.TrimSuffix(f, ".csv"), ".parquet")
+		if !slices.Contains(sim.TableNames, table) || slices.Contains(m.Tables, table) {
+			files = append(files, f)
+		}
+	}
+	if d.exp != nil {
+		files = append(files, "design.csv")
+	}
 	figs := ""
 	if d.files > 0 {
 		figs = fmt.Sprintf(", report.html and %d figures (PNG, SVG) in figures/", d.files/2)
 	}
-	fmt.Fprintf(w, "\nWrote %s%s to %s/ in %s.\n", strings.Join(output.FilesFor(format), ", "), figs, strings.TrimSuffix(out, "/"), seconds(wall))
+	fmt.Fprintf(w, "\nWrote %s%s to %s/ in %s.\n", strings.Join(files, ", "), figs, strings.TrimSuffix(out, "/"), seconds(wall))
 }
 
 // millions formats a count like "34.4 M".

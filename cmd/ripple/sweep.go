@@ -144,7 +144,7 @@ Print an embedded one with 'ripple preset show NAME'.`,
 		return code
 	}
 	printSweep(stdout, &exp, d.asm)
-	d.wrote(stdout, *out, *format, res.wall)
+	d.wrote(stdout, *out, res.wall)
 	return 0
 }
 
