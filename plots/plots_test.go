@@ -252,36 +252,40 @@ func figures(t testing.TB) map[string]*plots.Figure {
 // them.
 func TestGolden(t *testing.T) {
 	for name, f := range figures(t) {
-		t.Run(name, func(t *testing.T) {
-			wt, err := f.WriterTo("png")
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got bytes.Buffer
-			if _, err := wt.WriteTo(&got); err != nil {
-				t.Fatal(err)
-			}
-			path := filepath.Join("testdata", name+".png")
-			if *update {
-				if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./plots -update to create it)", err)
-			}
-			ok, err := cmpimg.EqualApprox("png", got.Bytes(), want, 0.01)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !ok {
-				out := filepath.Join(os.TempDir(), "ripple-plots-"+name+".png")
-				os.WriteFile(out, got.Bytes(), 0o644)
-				t.Errorf("%s differs from its golden image; got is in %s (go test ./plots -update accepts it)", path, out)
-			}
-		})
+		t.Run(name, func(t *testing.T) { golden(t, name, f) })
+	}
+}
+
+// golden compares a figure's PNG with testdata/NAME.png; -update writes it.
+func golden(t *testing.T, name string, f *plots.Figure) {
+	t.Helper()
+	wt, err := f.WriterTo("png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	if _, err := wt.WriteTo(&got); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("testdata", name+".png")
+	if *update {
+		if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./plots -update to create it)", err)
+	}
+	ok, err := cmpimg.EqualApprox("png", got.Bytes(), want, 0.01)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ok {
+		out := filepath.Join(os.TempDir(), "ripple-plots-"+name+".png")
+		os.WriteFile(out, got.Bytes(), 0o644)
+		t.Errorf("%s differs from its golden image; got is in %s (go test ./plots -update accepts it)", path, out)
 	}
 }
 

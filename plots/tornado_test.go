@@ -1,13 +1,8 @@
 package plots_test
 
 import (
-	"bytes"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
-
-	"gonum.org/v1/plot/cmpimg"
 
 	"github.com/ripple-sim/ripple/plots"
 )
@@ -32,34 +27,7 @@ func TestTornadoGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wt, err := f.WriterTo("png")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got bytes.Buffer
-	if _, err := wt.WriteTo(&got); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join("testdata", "tornado.png")
-	if *update {
-		if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./plots -run Tornado -update to create it)", err)
-	}
-	ok, err := cmpimg.EqualApprox("png", got.Bytes(), want, 0.01)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !ok {
-		out := filepath.Join(os.TempDir(), "ripple-plots-tornado.png")
-		os.WriteFile(out, got.Bytes(), 0o644)
-		t.Errorf("%s differs from its golden image; got is in %s (go test ./plots -run Tornado -update accepts it)", path, out)
-	}
+	golden(t, "tornado", f)
 }
 
 func TestTornadoErrors(t *testing.T) {
