@@ -28,7 +28,7 @@ const (
 	FlagLeftAware                    // left the platform while aware
 	FlagGotVoucher                   // received a voucher wallet
 	FlagVisited                      // visited today (S6)
-	FlagDeleted                      // deleted the account today (S5)
+	FlagC0                           // in cohort C0: Active on the day before the disclosure (MarkC0)
 	FlagWasWOW                       // member when SStar was last computed
 )
 
@@ -214,6 +214,19 @@ func (c *Consumers) sstar(uf, tau float64, wow bool, susp, sumExpU float64) floa
 		v += c.P.BetaM2
 	}
 	return 1 / (1 + sumExpU*math.Exp(-v))
+}
+
+// MarkC0 puts the consumers Active now in cohort C0 and takes the others
+// out. The engine calls it at the end of the day before the disclosure; CT-8
+// follows the cohort (Partial.C0, C0Reduced).
+func (c *Consumers) MarkC0() {
+	for i, st := range c.Status {
+		if st == Active {
+			c.Flags[i] |= FlagC0
+		} else {
+			c.Flags[i] &^= FlagC0
+		}
+	}
 }
 
 // Clone returns an independent copy of the population sharing the read-only

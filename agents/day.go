@@ -54,6 +54,7 @@ type Partial struct {
 	NewBuyersQ, Orders                int64
 	WOW, WOWCancels                   int64
 	Holders, Reduced                  int64
+	C0, C0Reduced                     int64 // cohort C0, and its members not Active or with g < 0.95
 	BreachedHolders, BreachedNoAcct   int64 // breached consumers with and without an account
 	RivalN                            [Rivals]int64
 	TrustSum, Demand                  float64 // sum tau over holders; sum lambda*sigma/sigma0*g over Active

@@ -36,7 +36,8 @@ func (c *Consumers) Step(lo, hi int, d *Day, p *Partial) {
 		e := uint64(i)
 		flags := c.Flags[i]
 		br := flags&FlagBreached != 0
-		flags &^= FlagVisited | FlagDeleted
+		flags &^= FlagVisited
+		deleted := false
 
 		// Neighbour shares at t-1: spreaders fS, aware aN, aware leavers fQ.
 		var fS, aN, fQ float64
@@ -155,7 +156,7 @@ func (c *Consumers) Step(lo, hi int, d *Day, p *Partial) {
 				st = Churned
 				if kDelete.U(e, 0) < P.PDel {
 					st = NoAccount
-					flags |= FlagDeleted
+					deleted = true
 					p.Deletions++
 					p.Forfeit += c.VCore[i] + c.VNC[i]
 					c.VCore[i], c.VNC[i] = 0, 0
@@ -237,7 +238,7 @@ func (c *Consumers) Step(lo, hi int, d *Day, p *Partial) {
 		case Churned:
 			vm = P.NuDorm + chk
 		}
-		visit := flags&FlagDeleted != 0 || rng.Positive(vm, kVisit.U(e, 0))
+		visit := deleted || rng.Positive(vm, kVisit.U(e, 0))
 		o := 0
 		if om > 0 {
 			o = rng.Poisson(om, kOrder.U(e, 0))
@@ -308,6 +309,12 @@ func (c *Consumers) Step(lo, hi int, d *Day, p *Partial) {
 				p.BreachedHolders++
 			} else {
 				p.BreachedNoAcct++
+			}
+		}
+		if flags&FlagC0 != 0 {
+			p.C0++
+			if st != Active || g < 0.95 {
+				p.C0Reduced++
 			}
 		}
 		if st != NoAccount {

@@ -27,7 +27,7 @@ func parseExp(t *testing.T, src string) Experiment {
 const expHead = "[experiment]\nname = \"x\"\nbase = \"kr_coupang_2025\"\nreplicates = 2\n"
 
 func TestEmbeddedExperiments(t *testing.T) {
-	if got := Experiments(); !reflect.DeepEqual(got, []string{"sanction_ladder", "voucher_designs"}) {
+	if got := Experiments(); !reflect.DeepEqual(got, []string{"follow_up", "sanction_ladder", "voucher_designs"}) {
 		t.Fatalf("Experiments() = %v", got)
 	}
 	if _, ok := ExperimentText("nope"); ok {
@@ -44,6 +44,7 @@ func TestEmbeddedExperiments(t *testing.T) {
 	}{
 		{"sanction_ladder", 20, []Factor{{"levers.sanction_level", true}, {"levers.investigation_days", true}}},
 		{"voucher_designs", 4, []Factor{{"levers.voucher_design", true}}},
+		{"follow_up", 2, []Factor{{"levers.follow_up_breach_accounts", true}}},
 	} {
 		data, ok := ExperimentText(tt.name)
 		if !ok {

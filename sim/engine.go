@@ -139,6 +139,9 @@ func (e *Engine) Step() {
 		e.economy(t)
 	}
 	e.record(t)
+	if t == e.cal.day(e.sc.Disclosure)-1 {
+		e.c.MarkC0()
+	}
 	e.c.View, e.c.ViewNext = e.c.ViewNext, e.c.View
 	e.t++
 }
@@ -253,6 +256,8 @@ func (e *Engine) reduce() {
 		t.BreachedHolders += p.BreachedHolders
 		t.BreachedNoAcct += p.BreachedNoAcct
 		t.Reduced += p.Reduced
+		t.C0 += p.C0
+		t.C0Reduced += p.C0Reduced
 		t.TrustSum += p.TrustSum
 		t.Demand += p.Demand
 		t.RivalBasket += p.RivalBasket

@@ -47,6 +47,22 @@ func newTestEngine(t *testing.T, sc Scenario, rep int, twin bool, workers int) *
 	return e
 }
 
+// cohortReduced counts the share of cohort C0 not Active or with g < 0.95.
+func cohortReduced(e *Engine) float64 {
+	var n, red int
+	eta := e.sc.Consumers.Eta
+	for i, f := range e.c.Flags {
+		if f&agents.FlagC0 == 0 {
+			continue
+		}
+		n++
+		if e.c.Status[i] != agents.Active || math.Exp(eta*math.Log(e.c.Tau[i]/e.c.TauS[i])) < 0.95 { // g as the kernel computes it
+			red++
+		}
+	}
+	return float64(red) / float64(n)
+}
+
 // TestInvariants checks T1 and T6 every day of a shock run, for each network mode.
 func TestInvariants(t *testing.T) {
 	for _, mode := range []string{NetConfig, NetComplete, NetNone} {
@@ -60,6 +76,25 @@ func TestInvariants(t *testing.T) {
 				e.Step()
 				if err := e.c.Check(); err != nil {
 					t.Fatalf("day %d: %v", day, err)
+				}
+				// No-account agents visit only on the day they delete.
+				var noAcctVisits int64
+				for i, st := range e.c.Status {
+					if st == agents.NoAccount && e.c.Flags[i]&agents.FlagVisited != 0 {
+						noAcctVisits++
+					}
+				}
+				if noAcctVisits != e.tot.Deletions {
+					t.Fatalf("day %d: %d no-account visitors, %d deletions", day, noAcctVisits, e.tot.Deletions)
+				}
+				// CT-8's cohort: marked at the end of D0-1, counted from D0.
+				c0 := e.daily[mC0Reduced][day]
+				if day < d0 {
+					if !math.IsNaN(c0) {
+						t.Fatalf("day %d before D0: c0_reduced %v, want NaN", day, c0)
+					}
+				} else if want := cohortReduced(e); c0 != want {
+					t.Fatalf("day %d: c0_reduced %v, counted %v", day, c0, want)
 				}
 				sum := e.tot.Active + e.tot.Churned + e.tot.NoAccount
 				if sum != int64(e.c.Len()) {

@@ -147,7 +147,7 @@ func TestSanctionEffectSigns(t *testing.T) {
 // intensive are the daily metrics that do not scale with the real counts.
 var intensive = map[string]bool{
 	"gbar": true, "trust_mean": true, "trust_p10": true, "trust_p50": true, "trust_p90": true,
-	"share_reduced": true, "aware_share": true, "spreader_share": true, "media_attention": true,
+	"share_reduced": true, "c0_reduced": true, "aware_share": true, "spreader_share": true, "media_attention": true,
 	"ambiguity": true, "regulator_state": true, "suspension_new": true, "suspension_all": true,
 	"vto_offer": true, "parcels_per_courier": true, "courier_income_mean": true,
 }

@@ -11,7 +11,7 @@ import (
 var DailyMetrics = []string{
 	"dau", "active", "churned", "no_account", "churns", "deletions", "returns",
 	"orders", "gmv", "gbar",
-	"trust_mean", "trust_p10", "trust_p50", "trust_p90", "share_reduced",
+	"trust_mean", "trust_p10", "trust_p50", "trust_p90", "share_reduced", "c0_reduced",
 	"aware_share", "spreader_share", "media_attention", "ambiguity",
 	"wow_members", "wow_cancellations",
 	"rival_consumers_1", "rival_consumers_2", "rival_consumers_3",
@@ -46,6 +46,7 @@ const (
 	mTrustP50
 	mTrustP90
 	mShareReduced
+	mC0Reduced
 	mAware
 	mSpreader
 	mMedia
@@ -130,6 +131,7 @@ func (e *Engine) record(t int) {
 	col(mTrustP50, histQuantile(&p.Hist, p.Holders, 0.50))
 	col(mTrustP90, histQuantile(&p.Hist, p.Holders, 0.90))
 	col(mShareReduced, ratio(float64(p.Reduced), float64(p.Holders)))
+	col(mC0Reduced, cohortShare(p.C0Reduced, p.C0))
 	col(mAware, float64(p.Aware)/n)
 	col(mSpreader, float64(p.Spreaders)/n)
 	col(mMedia, d.A)
@@ -149,6 +151,15 @@ func (e *Engine) record(t int) {
 	col(mSuspNew, b2f(d.SuspNew))
 	col(mSuspAll, b2f(d.SuspAll))
 	e.newM[t], e.newW[t], e.newQBuy[t] = p.NewMonth, p.NewWeek, p.NewBuyersQ
+}
+
+// cohortShare is the share of cohort C0 not Active or with g < 0.95 (CT-8):
+// NaN until the cohort is marked, on the day before the disclosure.
+func cohortShare(reduced, n int64) float64 {
+	if n == 0 {
+		return math.NaN()
+	}
+	return float64(reduced) / float64(n)
 }
 
 func b2f(b bool) float64 {

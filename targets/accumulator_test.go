@@ -130,10 +130,13 @@ func TestAccumulatorRealBatch(t *testing.T) {
 	}
 	sc := sim.DefaultScenario()
 	sc.Population.Consumers = 2000
-	sc.End = sim.Date(2026, 2, 28)
+	sc.End = sim.Date(2026, 5, 31) // CT-8's window ends on 2026-05-28
 	sc.Events = caseEvents()
 	const reps = 4
+	nf := sc
+	nf.Levers.FollowUpAccounts = 0
 	d := sim.SingleDesign(sc, "case", 11, reps)
+	d.Points[0].LeverSets = append(d.Points[0].LeverSets, sim.LeverSet{Name: "no_follow_up", Scenario: nf})
 	acc := NewAccumulator(&sc)
 	results := make([]sim.Result, reps)
 	var mu sync.Mutex
@@ -142,6 +145,7 @@ func TestAccumulatorRealBatch(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
 		acc.Add(&r) // in the order units finish
+		acc.AddNoFollowUp(u.Replicate, &u.Shocks[1])
 		results[u.Replicate] = r
 		return nil
 	})
@@ -156,14 +160,27 @@ func TestAccumulatorRealBatch(t *testing.T) {
 			computed++
 		}
 	}
-	if computed < 8 {
+	if computed < 9 {
 		t.Fatalf("only %d statistics computed on the real batch: %+v", computed, want)
 	}
 	// Describe sorts the values, so the order replicates arrive in does not
-	// change a computed statistic.
-	sameChecks(t, "streamed", acc.Checks(), want)
-	sameChecks(t, "in order", accumulate(&s, results, &sc), want)
-	sameChecks(t, "Evaluate", Evaluate(results, &sc), want)
+	// change a computed statistic. The batch form has no CT-9, which the
+	// streamed one computes from the second lever set.
+	streamed := acc.Checks()
+	i9 := slices.IndexFunc(streamed, func(c Check) bool { return c.ID == "CT-9" })
+	ct9 := streamed[i9]
+	if ct9.Status == NotComputed || ct9.N != reps || !(ct9.Mean > 0) {
+		t.Errorf("CT-9 on the real batch: %+v", ct9)
+	}
+	want[i9], streamed[i9] = Check{}, Check{}
+	sameChecks(t, "streamed", streamed, want)
+	inOrder, eval := accumulate(&s, results, &sc), Evaluate(results, &sc)
+	if inOrder[i9].Status != NotComputed || eval[i9].Status != NotComputed {
+		t.Errorf("CT-9 computed without the runs without the follow-up")
+	}
+	inOrder[i9], eval[i9] = Check{}, Check{}
+	sameChecks(t, "in order", inOrder, want)
+	sameChecks(t, "Evaluate", eval, want)
 }
 
 // caseEvents are the kr_coupang_2025 preset's events that move the

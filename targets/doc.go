@@ -8,7 +8,7 @@
 // another file.
 //
 // Evaluate computes each statistic per replicate from the shock and twin
-// tables that ripple run writes (read back with output.ReadResults), then
+// tables of a run (as output.Replay reads them back), then
 // describes it across replicates: the mean and its 95 % Student-t interval.
 // A target passes when the mean meets it; the interval is shown, not tested.
 // What each statistic is computed from:
@@ -26,14 +26,19 @@
 //	       parcels_delivered within 1e-9 in every replicate
 //	CT-6   daily revenue summed over Q4: shock / twin - 1
 //	CT-7   daily net_profit summed over Q4: twin mean > 0 and shock mean < 0
-//	CT-8   not computed: the outputs have no share of cohort C0
-//	CT-9   not computed: needs a batch without the follow-up breach
+//	CT-8   daily c0_reduced of the shock (cohort C0: Active on D0-1; the share not Active or
+//	       with g < 0.95), mean over D0+30..D0+180
+//	CT-9   daily orders: (shock - the shock without the follow-up breach) summed over
+//	       2026-02-05..02-18, over (shock - twin) summed over D0..D0+13; the run without the
+//	       follow-up comes from Accumulator.AddNoFollowUp (a lever set of the same point, which
+//	       NoFollowUp finds), else CT-9 is not computed
 //	CT-10  quarterly purchasers, shock - twin < 0, and wow_cancellations, shock - twin > 0
 //
 // An Accumulator computes the same checks from replicates fed one at a time
 // (Add), for batches streamed rather than held: Evaluate is a loop over Add.
 //
-// Dates come from the statistic's text (YYYY-MM, YYYY-MM-DD, Qn-YYYY), else
+// Dates come from the statistic's text (YYYY-MM, YYYY-MM-DD, YYYY-MM-DD..MM-DD,
+// D0+a..D0+b, Qn-YYYY), else
 // MODEL.md's; the disclosure date, the merchant base window and the VTO
 // windows come from the run's scenario.
 package targets

@@ -89,6 +89,7 @@ type Accumulator struct {
 	checks  []Check  // prepared by the evaluators: label, unit, target; skipped when the scenario rules a statistic out
 	tallies []*tally // nil when there is nothing to accumulate
 	n       int      // replicates added
+	env     *env
 }
 
 // NewAccumulator returns an Accumulator of the embedded kr_coupang_2025
@@ -102,7 +103,7 @@ func NewAccumulator(sc *sim.Scenario) *Accumulator {
 // in Set.Evaluate. Later changes to s do not affect it.
 func (s *Set) NewAccumulator(sc *sim.Scenario) *Accumulator {
 	e := newEnv(sc)
-	a := &Accumulator{targets: slices.Clone(s.Targets)}
+	a := &Accumulator{targets: slices.Clone(s.Targets), env: &e}
 	a.checks = make([]Check, len(a.targets))
 	a.tallies = make([]*tally, len(a.targets))
 	for i := range a.targets {
@@ -124,6 +125,23 @@ func (a *Accumulator) Add(r *sim.Result) {
 			t.add(r)
 		}
 	}
+}
+
+// AddNoFollowUp adds replicate rep's shock run without the follow-up breach
+// (the case with follow_up_breach_accounts = 0, on the same seed), which
+// CT-9 compares with the replicate's shock run. Replicates may come in any
+// order, before or after their Add.
+func (a *Accumulator) AddNoFollowUp(rep int, shock *sim.Tables) {
+	e := a.env
+	if e.followUp[0].IsZero() || e.noFollowUpErr != nil {
+		return
+	}
+	s, _, err := dailySum(&shock.Daily, "orders", e.followUp[0], e.followUp[1])
+	if err != nil {
+		e.noFollowUpErr = fmt.Errorf("the run without the follow-up breach: %v", err)
+		return
+	}
+	e.noFollowUp[rep] = s
 }
 
 // Checks returns the checks of the replicates added so far, one per target
@@ -204,6 +222,12 @@ type env struct {
 	vto    [][2]time.Time
 	depW   [3]float64 // shares of the dependence classes lo, mid, hi
 	depDoc string
+
+	// CT-9: the follow-up breach's window (zero when no target needs it) and
+	// each replicate's orders over it without the follow-up breach.
+	followUp      [2]time.Time
+	noFollowUp    map[int]float64
+	noFollowUpErr error
 }
 
 func newEnv(sc *sim.Scenario) env {
@@ -211,7 +235,7 @@ func newEnv(sc *sim.Scenario) env {
 		d := sim.DefaultScenario()
 		sc = &d
 	}
-	return env{d0: sc.Disclosure, base: sc.Windows.MerchantBase, vto: sc.Windows.VTO,
+	return env{d0: sc.Disclosure, base: sc.Windows.MerchantBase, vto: sc.Windows.VTO, noFollowUp: map[int]float64{},
 		depW:   depShares(sc.Merchants.DepMean, sc.Merchants.DepSD),
 		depDoc: fmt.Sprintf("Beta(mean %g, sd %g)", sc.Merchants.DepMean, sc.Merchants.DepSD)}
 }
@@ -288,6 +312,41 @@ func daysIn(s string) []time.Time {
 		}
 	}
 	return out
+}
+
+var (
+	rangeRE  = regexp.MustCompile(`\b(\d{4}-\d{2}-\d{2})\.\.(\d{2}-\d{2})\b`)
+	offsetRE = regexp.MustCompile(`\bD0(?:\+(\d+))?\.\.D0\+(\d+)\b`)
+)
+
+// rangeIn returns the first YYYY-MM-DD..MM-DD range of s (the end in the
+// start's year), or def.
+func rangeIn(s string, def [2]time.Time) [2]time.Time {
+	m := rangeRE.FindStringSubmatch(s)
+	if m == nil {
+		return def
+	}
+	a, err1 := time.Parse("2006-01-02", m[1])
+	b, err2 := time.Parse("2006-01-02", m[1][:5]+m[2])
+	if err1 != nil || err2 != nil || b.Before(a) {
+		return def
+	}
+	return [2]time.Time{a, b}
+}
+
+// offsetsIn returns the day offsets of the first D0+a..D0+b range of s (D0
+// alone is D0+0), or def.
+func offsetsIn(s string, def [2]int) [2]int {
+	m := offsetRE.FindStringSubmatch(s)
+	if m == nil {
+		return def
+	}
+	a, _ := strconv.Atoi(m[1]) // "" is 0
+	b, _ := strconv.Atoi(m[2])
+	if b < a {
+		return def
+	}
+	return [2]int{a, b}
 }
 
 // quarterIn returns the first day of the first Qn-YYYY quarter of s.
@@ -711,19 +770,63 @@ func ct7(c *Check, t *Target, e *env) *tally {
 		func(r *sim.Result) (float64, error) { return quarterSum(&r.Twin.Daily, "net_profit", q) })
 }
 
-// ct8: the engine does not output cohort C0's share.
+// ct8: the daily share of cohort C0 (Active on D0-1) not Active or with
+// g < 0.95, averaged over D0+a..D0+b.
 func ct8(c *Check, t *Target, e *env) *tally {
-	c.Label, c.Unit = "cohort C0 share not Active or g < 0.95", Share
-	c.skip("the outputs have no cohort-C0 (Active on D0-1) share; share_reduced covers all account holders and leaves out those who left")
-	return nil
+	w := offsetsIn(t.Statistic, [2]int{30, 180})
+	from, to := e.d0.AddDate(0, 0, w[0]), e.d0.AddDate(0, 0, w[1])
+	c.Label, c.Unit = fmt.Sprintf("cohort C0 not Active or g < 0.95, mean %s..%s", day(from), day(to)), Share
+	return newTally(func(c *Check, xs [][]float64) {
+		c.describe(xs[0])
+		c.judge(t.Contains(c.Mean))
+	}, func(r *sim.Result) (float64, error) {
+		s, n, err := dailySum(&r.Shock.Daily, "c0_reduced", from, to)
+		return s / float64(n), err
+	})
 }
 
-// ct9: needs a second batch.
+// ct9: the orders effect of the follow-up breach (the shock run with it
+// minus the same replicate's run without it, Accumulator.AddNoFollowUp) over
+// its window, over the main breach's orders effect (shock − twin) in its
+// first days.
 func ct9(c *Check, t *Target, e *env) *tally {
-	c.Label = "follow-up / main orders effect"
-	c.skip("needs the follow_up_breach_accounts = 0 variant, a second batch on the same seed")
-	return nil
+	fw := rangeIn(t.Statistic, [2]time.Time{sim.Date(2026, 2, 5), sim.Date(2026, 2, 18)})
+	mw := offsetsIn(t.Statistic, [2]int{0, 13})
+	m0, m1 := e.d0.AddDate(0, 0, mw[0]), e.d0.AddDate(0, 0, mw[1])
+	e.followUp = fw
+	c.Label, c.Unit = fmt.Sprintf("orders effect of the follow-up %s..%s / of the breach %s..%s", day(fw[0]), day(fw[1]), day(m0), day(m1)), Ratio
+	return newTally(func(c *Check, xs [][]float64) {
+		if e.noFollowUpErr != nil {
+			c.skip(e.noFollowUpErr.Error())
+			return
+		}
+		ratios := make([]float64, 0, len(xs[0]))
+		for i, rep := range xs[2] {
+			nf, ok := e.noFollowUp[int(rep)]
+			if !ok {
+				c.skip(noFollowUpMissing)
+				return
+			}
+			ratios = append(ratios, (xs[0][i]-nf)/xs[1][i])
+		}
+		c.describe(ratios)
+		c.judge(t.Contains(c.Mean))
+	}, func(r *sim.Result) (float64, error) {
+		s, _, err := dailySum(&r.Shock.Daily, "orders", fw[0], fw[1])
+		return s, err
+	}, func(r *sim.Result) (float64, error) {
+		s, _, err := dailySum(&r.Shock.Daily, "orders", m0, m1)
+		if err != nil {
+			return 0, err
+		}
+		w, _, err := dailySum(&r.Twin.Daily, "orders", m0, m1)
+		return s - w, err
+	}, func(r *sim.Result) (float64, error) { return float64(r.Replicate), nil })
 }
+
+// noFollowUpMissing is CT-9's reason when a replicate has no run without
+// the follow-up breach.
+const noFollowUpMissing = "needs each replicate's shock run without the follow-up breach: 'ripple sweep follow_up' runs it (lever set follow_up_breach_accounts = 0)"
 
 // ct10: Q4 distinct purchasers (shock − twin, the statistic) and WOW
 // cancellations (shock − twin), from the quarterly table.

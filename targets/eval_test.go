@@ -23,6 +23,7 @@ type knobs struct {
 	profitShock, profitTwin   float64               // daily net profit
 	buyersShock, buyersTwin   float64               // Q4 purchasers
 	cancelsShock, cancelsTwin float64               // Q4 WOW cancellations
+	c0                        float64               // cohort C0's reduced share from D0
 }
 
 func baseKnobs() knobs {
@@ -34,6 +35,7 @@ func baseKnobs() knobs {
 		stockBase: 100, stockJan: 130, payNov: 2000, payJan: 2000,
 		revTwin: 1e11, revFactor: 0.99, profitShock: -1e9, profitTwin: 2e9,
 		buyersShock: 9e6, buyersTwin: 1e7, cancelsShock: 2e5, cancelsTwin: 1e5,
+		c0: 0.7,
 	}
 }
 
@@ -53,7 +55,7 @@ func tableOf(dates []time.Time, metrics []string, f func(metric string, d time.T
 // over three replicates.
 func synth(k knobs, rep int) sim.Result {
 	var days, months []time.Time
-	for d := date(2025, 9, 1); !d.After(date(2026, 2, 28)); d = d.AddDate(0, 0, 1) {
+	for d := date(2025, 9, 1); !d.After(date(2026, 6, 30)); d = d.AddDate(0, 0, 1) {
 		days = append(days, d)
 	}
 	for m := date(2025, 9, 1); !m.After(date(2026, 2, 1)); m = m.AddDate(0, 1, 0) {
@@ -66,7 +68,7 @@ func synth(k knobs, rep int) sim.Result {
 	noise := float64(rep - 1)
 	tables := func(shock bool) sim.Tables {
 		var tb sim.Tables
-		tb.Daily = tableOf(days, []string{"perishable_stock", "parcels_delivered", "courier_gross_pay", "revenue", "net_profit", "orders"},
+		tb.Daily = tableOf(days, []string{"perishable_stock", "parcels_delivered", "courier_gross_pay", "revenue", "net_profit", "orders", "c0_reduced"},
 			func(m string, d time.Time) float64 {
 				parcels := 1000 + float64(d.YearDay()%17)
 				switch m {
@@ -87,6 +89,11 @@ func synth(k knobs, rep int) sim.Result {
 						return k.revFactor * k.revTwin
 					}
 					return k.revTwin
+				case "c0_reduced":
+					if d.Before(date(2025, 11, 29)) {
+						return math.NaN()
+					}
+					return k.c0 + 0.01*noise
 				case "net_profit":
 					if shock {
 						return k.profitShock
@@ -190,7 +197,8 @@ func TestEvaluateSynthetic(t *testing.T) {
 		{"CT-7 pass", nil, "CT-7", Pass, -92e9, "twin 184.0 bn KRW"},
 		{"CT-7 fail", func(k *knobs) { k.profitShock = 1e9 }, "CT-7", Fail, 92e9, ""},
 		{"CT-7 twin", func(k *knobs) { k.profitTwin = -1e8 }, "CT-7", Fail, -92e9, ""},
-		{"CT-8", nil, "CT-8", NotComputed, nan, "no cohort-C0"},
+		{"CT-8 pass", nil, "CT-8", Pass, 0.7, ""},
+		{"CT-8 fail", func(k *knobs) { k.c0 = 0.1 }, "CT-8", Fail, 0.1, ""},
 		{"CT-9", nil, "CT-9", NotComputed, nan, "follow_up_breach_accounts = 0"},
 		{"CT-10 pass", nil, "CT-10", Pass, -1e6, "shock - twin: 100,000"},
 		{"CT-10 buyers", func(k *knobs) { k.buyersShock = 1.1e7 }, "CT-10", Fail, 1e6, ""},
@@ -328,5 +336,87 @@ func TestDepShares(t *testing.T) {
 	}
 	if w := depShares(0.8, 0); w != [3]float64{0, 0, 1} {
 		t.Errorf("constant 0.8: %v", w)
+	}
+}
+
+// TestCT9 pairs each replicate's shock run with its run without the
+// follow-up breach, whichever comes first.
+func TestCT9(t *testing.T) {
+	var days []time.Time
+	for d := date(2025, 11, 1); !d.After(date(2026, 3, 1)); d = d.AddDate(0, 0, 1) {
+		days = append(days, d)
+	}
+	orders := func(main, follow float64) sim.Tables {
+		return sim.Tables{Daily: tableOf(days, []string{"orders"}, func(_ string, d time.Time) float64 {
+			switch {
+			case !d.Before(date(2025, 11, 29)) && !d.After(date(2025, 12, 12)):
+				return main
+			case !d.Before(date(2026, 2, 5)) && !d.After(date(2026, 2, 18)):
+				return follow
+			}
+			return 100
+		})}
+	}
+	twin := orders(100, 100)
+	a := NewAccumulator(nil)
+	// Main effect 14 * (90 - 100) = -140; follow-up effect 14 * (95 - 95.25 - 0.25k).
+	for rep := range 3 {
+		nf := orders(90, 95.25+0.25*float64(rep))
+		if rep == 1 {
+			a.AddNoFollowUp(rep, &nf)
+		}
+		a.Add(&sim.Result{Replicate: rep, Shock: orders(90, 95), Twin: twin})
+		if rep != 1 {
+			a.AddNoFollowUp(rep, &nf)
+		}
+	}
+	c := find(a.Checks(), "CT-9")
+	// Ratios 0.025, 0.05, 0.075: mean 0.05, inside (0, 0.1].
+	if c.Status != Pass || c.N != 3 || math.Abs(c.Mean-0.05) > 1e-12 {
+		t.Errorf("CT-9: %+v", c)
+	}
+	b := NewAccumulator(nil)
+	b.Add(&sim.Result{Replicate: 0, Shock: orders(90, 95), Twin: twin})
+	b.Add(&sim.Result{Replicate: 1, Shock: orders(90, 95), Twin: twin})
+	nf := orders(90, 96)
+	b.AddNoFollowUp(0, &nf)
+	if c := find(b.Checks(), "CT-9"); c.Status != NotComputed || !strings.Contains(c.Note, "without the follow-up") {
+		t.Errorf("CT-9 with a replicate missing its run without the follow-up: %+v", c)
+	}
+}
+
+func TestNoFollowUp(t *testing.T) {
+	cs := sim.DefaultScenario()
+	cs.Events = caseEvents()
+	nf := cs
+	nf.Levers.FollowUpAccounts = 0
+	other := nf
+	other.Levers.FinePct = 3
+	none := cs
+	none.Events = caseEvents()[:8] // no follow-up event
+	noneNF := none
+	noneNF.Levers.FollowUpAccounts = 0
+	ls := func(scs ...sim.Scenario) []sim.LeverSet {
+		var out []sim.LeverSet
+		for _, s := range scs {
+			out = append(out, sim.LeverSet{Scenario: s})
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name string
+		sets []sim.LeverSet
+		want int
+	}{
+		{"pair", ls(cs, nf), 1},
+		{"third", ls(cs, other, nf), 2},
+		{"other levers too", ls(cs, other), -1},
+		{"alone", ls(cs), -1},
+		{"case without follow-up", ls(nf, cs), -1},
+		{"no follow-up event", ls(none, noneNF), -1},
+	} {
+		if got := NoFollowUp(tc.sets); got != tc.want {
+			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
+		}
 	}
 }

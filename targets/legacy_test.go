@@ -241,16 +241,52 @@ func legacyCT7(c *Check, t *Target, rs []sim.Result, e *env) {
 	c.judge(tw.Mean > 0 && c.Mean < 0)
 }
 
-// legacyCT8: the engine does not output cohort C0's share.
+// legacyCT8 and legacyCT9 came after the Accumulator; they are written here
+// in the batch form of the others, as the reference for the comparison.
+
+// legacyCT8: the mean of cohort C0's reduced share over D0+30..D0+180.
 func legacyCT8(c *Check, t *Target, rs []sim.Result, e *env) {
-	c.Label, c.Unit = "cohort C0 share not Active or g < 0.95", Share
-	c.skip("the outputs have no cohort-C0 (Active on D0-1) share; share_reduced covers all account holders and leaves out those who left")
+	from, to := e.d0.AddDate(0, 0, 30), e.d0.AddDate(0, 0, 180)
+	c.Label, c.Unit = fmt.Sprintf("cohort C0 not Active or g < 0.95, mean %s..%s", day(from), day(to)), Share
+	xs, err := legacyPerRep(rs, func(r *sim.Result) (float64, error) {
+		x, err := column(&r.Shock.Daily, "daily", "c0_reduced")
+		if err != nil {
+			return 0, err
+		}
+		sum, n := 0.0, 0
+		for d, dt := range r.Shock.Daily.Dates {
+			if !dt.Before(from) && !dt.After(to) {
+				sum += x[d]
+				n++
+			}
+		}
+		if n != 151 {
+			return 0, fmt.Errorf("the daily table covers %d of the 151 days %s..%s", n, day(from), day(to))
+		}
+		return sum / float64(n), nil
+	})
+	if err != nil {
+		c.skip(err.Error())
+		return
+	}
+	c.describe(xs)
+	c.judge(t.Contains(c.Mean))
 }
 
-// legacyCT9: needs a second batch.
+// legacyCT9: a batch of Results has no run without the follow-up breach.
 func legacyCT9(c *Check, t *Target, rs []sim.Result, e *env) {
-	c.Label = "follow-up / main orders effect"
-	c.skip("needs the follow_up_breach_accounts = 0 variant, a second batch on the same seed")
+	c.Label = fmt.Sprintf("orders effect of the follow-up 2026-02-05..2026-02-18 / of the breach %s..%s", day(e.d0), day(e.d0.AddDate(0, 0, 13)))
+	for _, r := range rs {
+		if _, _, err := dailySum(&r.Shock.Daily, "orders", sim.Date(2026, 2, 5), sim.Date(2026, 2, 18)); err != nil {
+			c.skip(err.Error())
+			return
+		}
+		if _, _, err := dailySum(&r.Shock.Daily, "orders", e.d0, e.d0.AddDate(0, 0, 13)); err != nil {
+			c.skip(err.Error())
+			return
+		}
+	}
+	c.skip(noFollowUpMissing)
 }
 
 // legacyCT10: Q4 distinct purchasers (shock − twin, the statistic) and WOW

@@ -65,8 +65,10 @@ so the objective is a deterministic function of the parameters:
   each edge and one-sided bounds moved inward by M of their value, so the
   fit aims inside the targets with room for noise; pass/fail does not.
 
-CT-8 and CT-9 are not computed by the outputs and are left out (CT-5 too
-with -meanfield). The search is Nelder-Mead (gonum/optimize) on coordinates
+Targets a point's run cannot compute are left out and listed: CT-8 unless
+-full-horizon (its window ends 180 days after the disclosure), CT-9 (it needs
+each replicate without the follow-up breach too: check it with 'ripple sweep
+follow_up'), and CT-5 with -meanfield. The search is Nelder-Mead (gonum/optimize) on coordinates
 in which each parameter spans [0, 1] of its range (of its log for log-scale
 parameters), reflected at the edges so every point is inside its range; it
 restarts from the best point with a halved simplex when it converges.

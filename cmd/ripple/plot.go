@@ -7,7 +7,6 @@ import (
 
 	"github.com/ripple-sim/ripple/configs"
 	"github.com/ripple-sim/ripple/sim/output"
-	"github.com/ripple-sim/ripple/targets"
 )
 
 // cmdPlot redraws an output's figures and report from its replicate files,
@@ -52,14 +51,14 @@ func digestOf(dir string, m *output.Manifest, figures bool) (*digest, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the manifest's scenario: %w", err)
 	}
-	d := &digest{sc: &sc, groups: groupSums{}, targets: targets.NewAccumulator(&sc), figures: figures}
+	var exp *configs.Experiment
 	if m.Experiment != "" {
 		e, err := configs.ParseExperimentBase(where, []byte(m.Experiment), sc)
 		if err != nil {
 			return nil, fmt.Errorf("the manifest's experiment: %w", err)
 		}
 		e.Seed, e.Replicates = m.Seed, m.Replicates // as run, with any command-line overrides
-		d.exp = &e
+		exp = &e
 	}
-	return d, nil
+	return newDigest(&sc, exp, figures), nil
 }

@@ -112,7 +112,7 @@ counterpart are absent) and prints the same table, with intervals n/a.`,
 		Arms: []output.Arm{{Name: caseLeverSet}}, Shard: shard, Workers: *workers,
 		Agents: output.Agents{Consumers: sc.Population.Consumers, RealConsumers: sc.Population.RealConsumers},
 	}
-	d := &digest{sc: &sc, groups: groupSums{}, targets: targets.NewAccumulator(&sc), figures: !*noFigures}
+	d := newDigest(&sc, nil, !*noFigures)
 
 	if *meanField {
 		spec.Seed, spec.Replicates, spec.Workers, spec.Agents.Consumers = 0, 1, 1, 0 // no agents
@@ -158,21 +158,34 @@ const caseLeverSet = "case"
 // report need from the first lever set of a batch, and keeps what the output
 // assembled.
 type digest struct {
-	sc      *sim.Scenario
-	groups  groupSums
-	targets *targets.Accumulator
-	figures bool
-	exp     *configs.Experiment // a sweep's experiment, or nil
-	asm     *output.Assembled
-	files   int // figures drawn (PNG and SVG each)
+	sc         *sim.Scenario
+	groups     groupSums
+	targets    *targets.Accumulator
+	noFollowUp int // the arm without the follow-up breach, for CT-9, or -1
+	figures    bool
+	exp        *configs.Experiment // a sweep's experiment, or nil
+	asm        *output.Assembled
+	files      int // figures drawn (PNG and SVG each)
+}
+
+// newDigest returns the digest of a run (exp nil) or a sweep of scenario sc.
+func newDigest(sc *sim.Scenario, exp *configs.Experiment, figures bool) *digest {
+	d := &digest{sc: sc, groups: groupSums{}, targets: targets.NewAccumulator(sc), noFollowUp: -1, figures: figures, exp: exp}
+	if exp != nil {
+		d.noFollowUp = targets.NoFollowUp(exp.Design.Points[0].LeverSets)
+	}
+	return d
 }
 
 func (d *digest) hooks() output.Hooks {
 	return output.Hooks{
 		Each: func(arm int, r *sim.Result) {
-			if arm == 0 {
+			switch arm {
+			case 0:
 				d.groups.add(r)
 				d.targets.Add(r)
+			case d.noFollowUp:
+				d.targets.AddNoFollowUp(r.Replicate, &r.Shock)
 			}
 		},
 		Extras: func(a *output.Assembled) ([]output.Extra, error) {

@@ -15,7 +15,6 @@ import (
 	"github.com/ripple-sim/ripple/configs"
 	"github.com/ripple-sim/ripple/sim"
 	"github.com/ripple-sim/ripple/sim/output"
-	"github.com/ripple-sim/ripple/targets"
 )
 
 // sweepTables are the long tables a sweep writes unless -tables says
@@ -131,8 +130,7 @@ Print an embedded one with 'ripple preset show NAME'.`,
 		Agents: output.Agents{Consumers: sc.Population.Consumers, RealConsumers: sc.Population.RealConsumers},
 	}
 	nls := len(spec.Arms)
-	d := &digest{sc: sc, groups: groupSums{}, targets: targets.NewAccumulator(sc), figures: !*noFigures}
-	d.exp = &exp
+	d := newDigest(sc, &exp, !*noFigures)
 	job := batch{cmd: "sweep", design: exp.Design, spec: spec, out: *out, resume: *resume, quiet: *quiet,
 		noun: "units (twin + lever sets)",
 		banner: fmt.Sprintf("ripple: sweep %s on %s: %s x %s, %d consumer agents, %d workers\n",

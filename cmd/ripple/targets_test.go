@@ -49,7 +49,7 @@ func TestCheckTargets(t *testing.T) {
 	if want := map[bool]int{false: 0, true: 1}[highFail]; code != want {
 		t.Errorf("exit %d, want %d (a high-weight target fails: %v):\n%s", code, want, highFail, stdout)
 	}
-	for _, want := range []string{"CT-9   needs the follow_up_breach_accounts = 0 variant", "2 replicates (seed 1), 2,000 consumer agents", "[95% CI]"} {
+	for _, want := range []string{"CT-9   needs each replicate's shock run without the follow-up breach", "2 replicates (seed 1), 2,000 consumer agents", "[95% CI]"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, stdout)
 		}
@@ -67,6 +67,39 @@ func TestCheckTargets(t *testing.T) {
 	if pqCode != code || strings.ReplaceAll(pqOut, pqDir, csvDir) != stdout {
 		t.Errorf("Parquet output differs from CSV's:\n%s\n%s", pqOut, stdout)
 	}
+
+	// A lost unit file is named.
+	if err := os.Remove(filepath.Join(pqDir, "replicates", "p0000-r000001.bin")); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := call("check-targets", pqDir); code != 1 || !strings.Contains(stderr, "point 0, replicate 1 is missing") {
+		t.Errorf("lost unit file: exit %d, %q", code, stderr)
+	}
+}
+
+// TestCheckTargetsFollowUp: the follow_up experiment gives CT-9 its runs
+// without the follow-up breach, in a sweep and again in check-targets.
+func TestCheckTargetsFollowUp(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the simulation")
+	}
+	out := filepath.Join(t.TempDir(), "fu")
+	if code, _, stderr := call("sweep", "-consumers", "2000", "-replicates", "2", "-quiet", "-no-figures", "-out", out, "follow_up"); code != 0 {
+		t.Fatalf("sweep: exit %d: %s", code, stderr)
+	}
+	_, stdout, stderr := call("check-targets", out)
+	if stderr != "" {
+		t.Errorf("stderr: %s", stderr)
+	}
+	for _, line := range strings.Split(stdout, "\n") {
+		if f := strings.Fields(line); len(f) > 0 && f[0] == "CT-9" {
+			if strings.HasSuffix(line, "not computed") || !strings.Contains(line, "[") {
+				t.Errorf("CT-9 not computed on the follow_up sweep: %s", line)
+			}
+			return
+		}
+	}
+	t.Errorf("no CT-9 row:\n%s", stdout)
 }
 
 func TestCheckTargetsErrors(t *testing.T) {
@@ -89,11 +122,11 @@ func TestCheckTargetsErrors(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "manifest.json"), []byte(`{"format": "csv"}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if code, _, stderr := call("check-targets", dir); code != 1 || !strings.Contains(stderr, "daily.csv") || strings.Count(stderr, "\n") != 1 {
-		t.Errorf("missing tables: exit %d, %q", code, stderr)
+	if code, _, stderr := call("check-targets", dir); code != 1 || !strings.Contains(stderr, "is not a finished output") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("unfinished output: exit %d, %q", code, stderr)
 	}
 	code, stdout, stderr := call("check-targets", "-h")
-	if code != 0 || stderr != "" || !strings.Contains(stdout, "Usage: ripple check-targets DIR") || !strings.Contains(stdout, "Example:\n  ripple check-targets ") {
+	if code != 0 || stderr != "" || !strings.Contains(stdout, "Usage: ripple check-targets DIR") || !strings.Contains(stdout, "Example:\n  ripple check-targets ripple-out\n  ripple sweep -out fu follow_up && ripple check-targets fu") {
 		t.Errorf("-h: exit %d, %q, %q", code, stdout, stderr)
 	}
 	if _, stdout, _ := call("help"); !strings.Contains(stdout, "ripple check-targets DIR") {

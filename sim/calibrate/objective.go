@@ -33,7 +33,8 @@
 // CT-2's two declines negative, CT-3b's stock up) adds 1 to d_i. With a
 // margin (Problem.Margin) the search aims inside the bands: see
 // DistanceMargin. Targets
-// the outputs cannot compute (CT-8, CT-9; CT-5 on the mean field) are left
+// a point's run cannot compute (CT-8 before its window ends, CT-9, which
+// needs a run without the follow-up breach; CT-5 on the mean field) are left
 // out and listed; a computed check whose mean is NaN counts d_i = NaNDistance.
 // A point that fails validation, or whose run fails, has objective
 // Invalid.

@@ -71,7 +71,8 @@ func FreeKeys() []string {
 // threshold, the social churn term, the propensity exponent, check visits)
 // and the merchants' demand-shock tail for CT-3. Left out: a_u, tau_u,
 // a_half, beta_tau (weak or redundant in the notes' fits), p_unc (it sets
-// CT-8, which the outputs do not compute) and q_bar (CT-4 is met with room).
+// CT-8, whose window ends after the fit window) and q_bar (CT-4 is met with
+// room).
 var DefaultKeys = []string{
 	"trust.j_d", "trust.a_m", "trust.a_w", "ambiguity.u_open", "media.tau_s",
 	"churn.h1", "churn.delta_mean", "churn.h_w", "trust.eta", "orders.nu_chk",

@@ -33,6 +33,7 @@ type cell struct {
 	got [nS]float64 // marker: no voucher wallet received yet
 	vc  []float64   // marker: holds an unredeemed core voucher, per order-rate node [s*nLam+j]
 	vn  [nS]float64 // marker: holds an unused non-core balance
+	c0  [nS]float64 // marker: in cohort C0 (Active on the day before the disclosure)
 	buy []float64   // marker: no order yet this quarter, per order-rate node [s*nLam+j]
 	dst [nS][agents.Rivals]float64
 	// Markers of no visit day yet this month and this ISO week, per visit-rate
@@ -92,6 +93,7 @@ type dayAcc struct {
 	visitors, orders, demand          float64
 	wow, wowCancels                   float64
 	holders, reduced, trustSum        float64
+	c0, c0Reduced                     float64 // cohort C0, and its share not Active or with g < 0.95
 	rivalN, rivalLeft                 [agents.Rivals]float64
 	rivalBasket                       float64
 	coreRedeemed, ncRedeemed, forfeit float64
@@ -379,6 +381,20 @@ func (m *consumers) step(t int, f *sim.DayForcing, first [3]bool) {
 	m.xLft = m.acc.leavers
 }
 
+// markC0 puts every cell's Active share in cohort C0 (CT-8), at the end of
+// the day before the disclosure, as agents.Consumers.MarkC0 does.
+func (m *consumers) markC0() {
+	for k := range m.cells {
+		for c := range m.cells[k] {
+			x := &m.cells[k][c]
+			x.c0 = [nS]float64{}
+			for s := range sC0 {
+				x.c0[s] = x.p[s]
+			}
+		}
+	}
+}
+
 // parallel runs f on every chunk, on up to GOMAXPROCS goroutines.
 func parallel(chunks []chunk, f func(*chunk)) {
 	w := min(runtime.GOMAXPROCS(0), len(chunks))
@@ -418,6 +434,8 @@ func (a *dayAcc) add(q *dayAcc) {
 	a.wow += q.wow
 	a.wowCancels += q.wowCancels
 	a.holders += q.holders
+	a.c0 += q.c0
+	a.c0Reduced += q.c0Reduced
 	a.reduced += q.reduced
 	a.trustSum += q.trustSum
 	for r := range agents.Rivals {
@@ -547,6 +565,7 @@ func (m *consumers) status(cl *class, x *cell, aware bool, d *agents.Day, fQ flo
 		}
 		tr.apply(&x.p, true)
 		tr.apply(&x.sg, true)
+		tr.apply(&x.c0, true)
 		m.orderSums(cl, x, g, d, a)
 		return
 	}
@@ -570,6 +589,7 @@ func (m *consumers) status(cl *class, x *cell, aware bool, d *agents.Day, fQ flo
 	deleted := tr.apply(&x.p, true)
 	a.deletions += deleted
 	tr.apply(&x.sg, true)
+	tr.apply(&x.c0, true)
 	tr.applyNodes(x.buy, len(cl.lamX), true)
 	tr.applyNodes(x.mon, nq, false)
 	tr.applyNodes(x.wk, nq, false)
@@ -702,6 +722,12 @@ func (m *consumers) status(cl *class, x *cell, aware bool, d *agents.Day, fQ flo
 	if g < 0.95 {
 		a.reduced += hold
 	}
+	a.c0 += sum(x.c0[:])
+	if g < 0.95 {
+		a.c0Reduced += sum(x.c0[:])
+	} else {
+		a.c0Reduced += sum(x.c0[sC0:])
+	}
 	for s := sC0; s < nS; s++ {
 		for r := range agents.Rivals {
 			a.rivalN[r] += x.dst[s][r]
@@ -756,7 +782,7 @@ func (m *consumers) orderSums(cl *class, x *cell, g float64, d *agents.Day, a *d
 // scaleInto sets n to share f of u and removes it from u.
 func scaleInto(n, u *cell, f float64) {
 	n.tau = u.tau
-	for _, pr := range []struct{ a, b *[nS]float64 }{{&n.p, &u.p}, {&n.sg, &u.sg}, {&n.got, &u.got}, {&n.vn, &u.vn}} {
+	for _, pr := range []struct{ a, b *[nS]float64 }{{&n.p, &u.p}, {&n.sg, &u.sg}, {&n.got, &u.got}, {&n.vn, &u.vn}, {&n.c0, &u.c0}} {
 		for s := range nS {
 			pr.a[s] = f * pr.b[s]
 			pr.b[s] -= pr.a[s]
@@ -790,6 +816,7 @@ func addInto(y, n *cell) {
 		y.sg[s] += n.sg[s]
 		y.got[s] += n.got[s]
 		y.vn[s] += n.vn[s]
+		y.c0[s] += n.c0[s]
 		for r := range agents.Rivals {
 			y.dst[s][r] += n.dst[s][r]
 		}

@@ -74,6 +74,7 @@ func simulate(sc *sim.Scenario, fs []sim.DayForcing, o Options) (sim.Tables, err
 	wau := make([]float64, days) // WAU, MAU and purchasers so far in the period
 	mau := make([]float64, days)
 	buyers := make([]float64, days)
+	markC0 := int(sc.Disclosure.Sub(sc.Start).Hours()/24) - 1
 	for t := range fs {
 		f := &fs[t]
 		d := &f.Day
@@ -99,6 +100,10 @@ func simulate(sc *sim.Scenario, fs []sim.DayForcing, o Options) (sim.Tables, err
 		s.set("trust_p50", t, histQuantile(&m.hist, a.holders, 0.50))
 		s.set("trust_p90", t, histQuantile(&m.hist, a.holders, 0.90))
 		s.set("share_reduced", t, a.reduced/a.holders)
+		s.set("c0_reduced", t, a.c0Reduced/a.c0) // NaN until the cohort is marked
+		if t == markC0 {
+			m.markC0()
+		}
 		s.set("aware_share", t, 1-m.xU)
 		s.set("spreader_share", t, m.xS)
 		s.set("media_attention", t, d.A)

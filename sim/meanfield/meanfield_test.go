@@ -271,7 +271,7 @@ func t10Check(t testing.TB, sc *sim.Scenario, res []sim.Result, mf *sim.Result, 
 	zmax := 0.0
 	defer func() { t.Logf("%s: max |mean field - engine|/SE = %.2f", m, zmax) }()
 	agent := 1 / float64(sc.Population.Consumers)
-	if m != "aware_share" {
+	if m != "aware_share" && m != "c0_reduced" {
 		agent *= sc.Population.RealConsumers
 	}
 	want := col(t, &mf.Shock.Daily, m)
@@ -293,7 +293,8 @@ func t10Check(t testing.TB, sc *sim.Scenario, res []sim.Result, mf *sim.Result, 
 
 // TestT10 checks MODEL.md T10: the replicate mean of 20 engine runs of 2e4
 // homogeneous consumers on the complete graph tracks the mean field within 3
-// SE at the checked days, for the aware share, the Active count and orders.
+// SE at the checked days, for the aware share, the Active count, orders and
+// CT-8's cohort share.
 // A mean field with a 5 % higher churn hazard h1 or awareness rate beta_M
 // must fail it.
 func TestT10(t *testing.T) {
@@ -303,7 +304,7 @@ func TestT10(t *testing.T) {
 	sc := t10Scenario(t, 20_000)
 	res := runBatch(t, sc, 20)
 	mf := runMF(t, sc)
-	for _, m := range []string{"aware_share", "active", "orders"} {
+	for _, m := range []string{"aware_share", "active", "orders", "c0_reduced"} {
 		for _, b := range t10Check(t, &sc, res, &mf, m) {
 			t.Error(b)
 		}

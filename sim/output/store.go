@@ -910,8 +910,14 @@ func allIn(xs, set []string) bool {
 
 // readResult reads a unit's twin and lever set l's shock.
 func (s *Store) readResult(id sim.UnitID, lay *layout, l int) (sim.Result, error) {
+	return readResult(s.unitPath(id), id, lay, l)
+}
+
+// readResult reads the twin and lever set l's shock of the unit file at path,
+// which must hold id; lay nil takes the file's own layout.
+func readResult(path string, id sim.UnitID, lay *layout, l int) (sim.Result, error) {
 	res := sim.Result{Replicate: id.Replicate}
-	u, err := openUnit(s.unitPath(id), lay)
+	u, err := openUnit(path, lay)
 	if err != nil {
 		return res, err
 	}
@@ -927,6 +933,37 @@ func (s *Store) readResult(id sim.UnitID, lay *layout, l int) (sim.Result, error
 	}
 	res.Shock, err = u.tables(1 + l)
 	return res, err
+}
+
+// Replay reads a finished output's unit files and calls fn for every (arm,
+// replicate) in output order, with the tables Finish's Hooks.Each saw, and
+// returns the manifest. It writes nothing; `ripple check-targets` uses it.
+func Replay(dir string, fn func(arm int, r *sim.Result)) (Manifest, error) {
+	m, err := ReadManifest(dir)
+	if err != nil {
+		return m, err
+	}
+	if !m.Complete || m.Shard != "" {
+		return m, fmt.Errorf("%s is not a finished output (finish it with -resume, or merge its shards)", dir)
+	}
+	b := batchOf(&m)
+	if err := b.normalize(); err != nil {
+		return m, fmt.Errorf("%s: manifest.json: %v", dir, err)
+	}
+	for ai, arm := range b.Arms {
+		for r := range b.Replicates {
+			id := sim.UnitID{Point: arm.Point, Replicate: r}
+			res, err := readResult(filepath.Join(dir, unitsDir, unitName(id)), id, nil, arm.LeverSet)
+			if err != nil {
+				if errors.Is(err, fs.ErrNotExist) {
+					return m, fmt.Errorf("%s: the unit file of point %d, replicate %d is missing from %s/", dir, id.Point, id.Replicate, unitsDir)
+				}
+				return m, err
+			}
+			fn(ai, &res)
+		}
+	}
+	return m, nil
 }
 
 // summarizeTable describes table ti of an arm across replicates, as
