@@ -40,6 +40,7 @@ func Parse(name string, data []byte) (sim.Scenario, error) {
 	c := newChecker(name)
 	d := decoder{c: c, src: string(data)}
 	if d.decode(&sc) {
+		c.fullScale(&sc)
 		c.validate(&sc)
 	}
 	if err := c.err(); err != nil {

@@ -409,3 +409,46 @@ func TestValidate(t *testing.T) {
 		t.Error("Encode accepted an invalid scenario")
 	}
 }
+
+// TestFullScale: population.scale = "full" sets every count of MODEL.md §1's
+// full-scale column, accepts them written out, refuses others, and round-trips.
+func TestFullScale(t *testing.T) {
+	for _, tc := range []struct {
+		name, toml string
+		errs       []string
+	}{
+		{"alone", "[population]\nscale = \"full\"\n", nil},
+		{"written out", "[population]\nscale = \"full\"\nconsumers = 33_700_000\nreal_staff = 70_000\n", nil},
+		{"other counts", "[population]\nscale = \"full\"\nconsumers = 1000\nreal_staff = 5\n", []string{
+			`full.toml:3: population.consumers = 1000: must be 33_700_000 or left out with population.scale = "full" (one agent per person)`,
+			`full.toml:4: population.real_staff = 5: must be 70000 or left out with population.scale = "full" (weights 1)`}},
+		{"unknown scale", "[population]\nscale = \"half\"\n", []string{`full.toml:2: population.scale = "half"`}},
+	} {
+		sc, err := Parse("full.toml", []byte(tc.toml))
+		if tc.errs != nil {
+			if err == nil {
+				t.Errorf("%s: no error", tc.name)
+				continue
+			}
+			for _, want := range tc.errs {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("%s: error %q lacks %q", tc.name, err, want)
+				}
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if sc.Population != sim.FullPopulation() {
+			t.Errorf("%s: population %+v, want %+v", tc.name, sc.Population, sim.FullPopulation())
+		}
+		text, err := Encode(sc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if back, err := Parse("encoded.toml", text); err != nil || back.Population != sc.Population {
+			t.Errorf("%s: round trip: %v, %+v", tc.name, err, back.Population)
+		}
+	}
+}

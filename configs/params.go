@@ -172,6 +172,7 @@ var sections = []section{
 		integer("staff", agentCount, "agents", "fulfillment staff agents N_F, active at the start; each stands for real_staff/staff workers", "5,000; full scale 70,000", func(s *scen) *int { return &s.Population.Staff }),
 		integer("staff_slots", slotCount, "agents", "reserve staff slots for hires (inactive at the start, not part of real_staff)", "1,000; full scale 14,000", func(s *scen) *int { return &s.Population.StaffSlots }),
 		num("real_staff", positive, "workers", "fulfillment-centre workers represented, Real_F", "70,000 (50,000-93,500)", func(s *scen) *float64 { return &s.Population.RealStaff }),
+		enum("scale", []string{sim.ScaleWeighted, sim.ScaleFull}, "weighted: the counts above, each agent standing for real/count people; full: one agent per person for every population (33.7 M consumers, 230,000 merchants, 20,000 + 5,000 couriers, 70,000 + 14,000 staff, weights 1; the counts above may be left out) with float32 consumer trust", "weighted", func(s *scen) *string { return &s.Population.Scale }),
 	}},
 	{name: "network", doc: "Social graph for word of mouth (M3).", params: []param{
 		enum("mode", []string{sim.NetConfig, sim.NetComplete, sim.NetNone}, "config: configuration model with LogNormal degrees; complete: population shares; none: no word of mouth", "config", func(s *scen) *string { return &s.Network.Mode }),

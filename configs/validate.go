@@ -115,6 +115,43 @@ func (c *checker) windows(sc *sim.Scenario) {
 	}
 }
 
+// fullScale sets the counts of population.scale = "full" (sim.FullPopulation)
+// that the file leaves out; a count it gives must be the full one.
+func (c *checker) fullScale(sc *sim.Scenario) {
+	p := &sc.Population
+	if p.Scale != sim.ScaleFull {
+		return
+	}
+	full := sim.FullPopulation()
+	ints := []struct {
+		key       string
+		got, want *int
+	}{
+		{"consumers", &p.Consumers, &full.Consumers}, {"merchants", &p.Merchants, &full.Merchants},
+		{"couriers", &p.Couriers, &full.Couriers}, {"courier_slots", &p.CourierSlots, &full.CourierSlots},
+		{"staff", &p.Staff, &full.Staff}, {"staff_slots", &p.StaffSlots, &full.StaffSlots},
+	}
+	for _, k := range ints {
+		if c.present("population."+k.key) && *k.got != *k.want {
+			c.add("population."+k.key, fmtInt(int64(*k.got)), fmt.Sprintf("must be %s or left out with population.scale = \"full\" (one agent per person)", fmtInt(int64(*k.want))))
+		}
+		*k.got = *k.want
+	}
+	reals := []struct {
+		key       string
+		got, want *float64
+	}{
+		{"real_consumers", &p.RealConsumers, &full.RealConsumers}, {"real_merchants", &p.RealMerchants, &full.RealMerchants},
+		{"real_couriers", &p.RealCouriers, &full.RealCouriers}, {"real_staff", &p.RealStaff, &full.RealStaff},
+	}
+	for _, k := range reals {
+		if c.present("population."+k.key) && *k.got != *k.want {
+			c.add("population."+k.key, fmtFloat(*k.got), fmt.Sprintf("must be %s or left out with population.scale = \"full\" (weights 1)", fmtFloat(*k.want)))
+		}
+		*k.got = *k.want
+	}
+}
+
 // cross checks the rules that tie several keys together.
 func (c *checker) cross(sc *sim.Scenario) {
 	cp := &sc.Consumers

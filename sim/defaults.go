@@ -21,7 +21,7 @@ func DefaultScenario() Scenario {
 		Population: Population{Consumers: 100_000, RealConsumers: 34.4e6,
 			Merchants: 5_000, RealMerchants: 230_000,
 			Couriers: 2_000, CourierSlots: 500, RealCouriers: 20_000,
-			Staff: 5_000, StaffSlots: 1_000, RealStaff: 70_000},
+			Staff: 5_000, StaffSlots: 1_000, RealStaff: 70_000, Scale: ScaleWeighted},
 		Network: Network{Mode: NetConfig, MeanDegree: 15},
 		Media:   MediaParams{TauF: 2.2, TauS: 60, SlowShare: 0.2, AlphaN: 0.5, ND: 33.7e6},
 		Ambiguity: AmbiguityParams{UOpen: 0.6, TauOpen: 7, TauU: 21, URes: 0.15,

@@ -60,6 +60,27 @@ type Population struct {
 	Staff         int     // fulfillment staff agents N_F, active at the start
 	StaffSlots    int     // extra reserve slots for hires
 	RealStaff     float64 // represented staff Real_F
+	// Scale is ScaleWeighted (the counts above) or ScaleFull: one agent per
+	// person (FullPopulation sets the counts), and consumers keep a compact
+	// state, with float32 trust and basket shares (MODEL.md §1). The compact
+	// state follows Scale alone, so tests can run it on small populations.
+	Scale string
+}
+
+// Population scales.
+const (
+	ScaleWeighted = "weighted" // N_X agents, each standing for Real_X/N_X
+	ScaleFull     = "full"     // one agent per person, compact consumer state
+)
+
+// FullPopulation is the full-scale population of MODEL.md §1: 33.7 M
+// consumers, 230,000 merchants, 20,000 couriers plus 5,000 reserve slots and
+// 70,000 staff plus 14,000, every weight 1.
+func FullPopulation() Population {
+	return Population{Consumers: 33_700_000, RealConsumers: 33_700_000,
+		Merchants: 230_000, RealMerchants: 230_000,
+		Couriers: 20_000, CourierSlots: 5_000, RealCouriers: 20_000,
+		Staff: 70_000, StaffSlots: 14_000, RealStaff: 70_000, Scale: ScaleFull}
 }
 
 // Network modes of MODEL.md M3.

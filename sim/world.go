@@ -99,6 +99,8 @@ func (sc *Scenario) Check() error {
 		return fmt.Errorf("dates: need start < end and disclosure within them")
 	case (sc.Population.Merchants > 0) != (sc.Population.Staff > 0) || (sc.Population.Merchants > 0) != (sc.Population.Couriers > 0):
 		return fmt.Errorf("population: merchants, staff and couriers must all be positive, or all 0 for a consumer-only run")
+	case sc.Population.Scale != "" && sc.Population.Scale != ScaleWeighted && sc.Population.Scale != ScaleFull:
+		return fmt.Errorf("population scale %q: want weighted or full", sc.Population.Scale)
 	case sc.Network.Mode != NetConfig && sc.Network.Mode != NetComplete && sc.Network.Mode != NetNone:
 		return fmt.Errorf("network mode %q: want config, complete or none", sc.Network.Mode)
 	}

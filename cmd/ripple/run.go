@@ -58,6 +58,7 @@ counterpart are absent) and prints the same table, with intervals n/a.`,
 	reps := fs.Int("replicates", 8, "number of replicates `N`, at least 1")
 	workers := fs.Int("workers", runtime.NumCPU(), "goroutines `N` in all; results do not depend on it")
 	consumers := fs.Int("consumers", 0, "consumer agents `N`, overriding the scenario (at least 1); the real number of\napp users is kept, so each agent stands for more or fewer people")
+	scale := fs.String("scale", "", scaleUsage)
 	out := fs.String("out", "ripple-out", "output directory `DIR`; must be absent, empty or an earlier output")
 	quiet := fs.Bool("quiet", false, "show no progress")
 	format := fs.String("format", output.FormatCSV, "format `F` of the long tables: csv or parquet (zstd, typed columns)")
@@ -83,6 +84,8 @@ counterpart are absent) and prints the same table, with intervals n/a.`,
 		return usageErr(stderr, "run", fmt.Sprintf("-workers must be at least 1 (got %d)", *workers))
 	case set["consumers"] && *consumers < 1:
 		return usageErr(stderr, "run", fmt.Sprintf("-consumers must be at least 1 (got %d)", *consumers))
+	case scaleProblem(set, *scale) != "":
+		return usageErr(stderr, "run", scaleProblem(set, *scale))
 	case *out == "":
 		return usageErr(stderr, "run", "-out needs a directory name")
 	case *meanField && (set["seed"] || set["replicates"] || set["consumers"]):
@@ -99,6 +102,9 @@ counterpart are absent) and prints the same table, with intervals n/a.`,
 	sc, ok, code := scen.load("run", stderr)
 	if !ok {
 		return code
+	}
+	if set["scale"] {
+		setScale(&sc, *scale)
 	}
 	if set["consumers"] {
 		sc.Population.Consumers = *consumers // Real_C stays, so the weight changes

@@ -28,6 +28,30 @@ func addScenarioFlags(fs *flag.FlagSet, verb string) scenarioFlags {
 	}
 }
 
+// scaleUsage documents -scale.
+const scaleUsage = "population scale `S`: full runs one agent per person in every population (33.7 M\nconsumers, weights 1, float32 consumer trust; MODEL.md §1), weighted the scenario's\nagent counts (default: the scenario's population.scale)"
+
+// setScale applies -scale to a scenario.
+func setScale(sc *sim.Scenario, scale string) {
+	if scale == sim.ScaleFull {
+		sc.Population = sim.FullPopulation()
+		return
+	}
+	sc.Population.Scale = scale
+}
+
+// scaleProblem says what is wrong with -scale, or "".
+func scaleProblem(set map[string]bool, scale string) string {
+	switch {
+	case !set["scale"]:
+	case scale != sim.ScaleFull && scale != sim.ScaleWeighted:
+		return fmt.Sprintf("-scale %q: want full or weighted", scale)
+	case scale == sim.ScaleFull && set["consumers"]:
+		return "-scale full sets the consumers: drop -consumers"
+	}
+	return ""
+}
+
 // problem says what is wrong with the flags as given, or "".
 func (f scenarioFlags) problem(set map[string]bool) string {
 	switch {

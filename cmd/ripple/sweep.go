@@ -65,6 +65,7 @@ Print an embedded one with 'ripple preset show NAME'.`,
 	reps := fs.Int("replicates", 0, "replicates `N` per lever set, overriding the experiment file")
 	seed := fs.Uint64("seed", 0, "master random seed `N`, overriding the experiment file")
 	consumers := fs.Int("consumers", 0, "consumer agents `N`, overriding the experiment file and scenario")
+	scale := fs.String("scale", "", scaleUsage)
 	workers := fs.Int("workers", runtime.NumCPU(), "goroutines `N` in all; results do not depend on it")
 	out := fs.String("out", "ripple-sweep", "output directory `DIR`; must be absent, empty or an earlier output")
 	format := fs.String("format", output.FormatCSV, "format `F` of the long tables: csv or parquet (zstd, typed columns)")
@@ -92,6 +93,8 @@ Print an embedded one with 'ripple preset show NAME'.`,
 		return usageErr(stderr, "sweep", fmt.Sprintf("-replicates must be at least 1 (got %d)", *reps))
 	case set["consumers"] && *consumers < 1:
 		return usageErr(stderr, "sweep", fmt.Sprintf("-consumers must be at least 1 (got %d)", *consumers))
+	case scaleProblem(set, *scale) != "":
+		return usageErr(stderr, "sweep", scaleProblem(set, *scale))
 	case *workers < 1:
 		return usageErr(stderr, "sweep", fmt.Sprintf("-workers must be at least 1 (got %d)", *workers))
 	case *out == "":
@@ -110,6 +113,14 @@ Print an embedded one with 'ripple preset show NAME'.`,
 	}
 	if set["seed"] {
 		exp.Seed, exp.Design.Seed = *seed, *seed
+	}
+	if set["scale"] {
+		setScale(&exp.Scenario, *scale)
+		for p := range exp.Design.Points {
+			for l := range exp.Design.Points[p].LeverSets {
+				setScale(&exp.Design.Points[p].LeverSets[l].Scenario, *scale)
+			}
+		}
 	}
 	if set["consumers"] {
 		exp.Scenario.Population.Consumers = *consumers
