@@ -38,6 +38,7 @@ type Figure struct {
 	Title    string
 	Panels   []*plot.Plot
 	Vertical bool      // stack the panels top to bottom rather than left to right
+	Columns  int       // with Vertical: panels fill this many columns row by row (0, 1: one)
 	Weights  []float64 // relative panel sizes along the stacking direction; nil: equal
 	Legend   []LegendEntry
 	Marks    []Mark // lines across every panel, labelled above the top panels; time x axes only
@@ -124,6 +125,9 @@ func (f *Figure) Draw(c draw.Canvas) {
 // panelCanvases splits c among the panels and aligns their data areas: the
 // left and right edges of a column, the top and bottom edges of a row.
 func (f *Figure) panelCanvases(c draw.Canvas) []draw.Canvas {
+	if f.Vertical && f.Columns > 1 {
+		return f.gridCanvases(c)
+	}
 	n := len(f.Panels)
 	ws := f.Weights
 	if len(ws) != n {
@@ -179,11 +183,53 @@ func (f *Figure) panelCanvases(c draw.Canvas) []draw.Canvas {
 	return pcs
 }
 
+// gridCanvases is panelCanvases for Columns > 1: panel i is in row
+// i/Columns and column i%Columns, a row is as tall as its heaviest panel, and
+// each column aligns its panels as a vertical figure does.
+func (f *Figure) gridCanvases(c draw.Canvas) []draw.Canvas {
+	k := f.Columns
+	rows := (len(f.Panels) + k - 1) / k
+	rw := make([]float64, rows)
+	for i := range f.Panels {
+		w := 1.0
+		if len(f.Weights) == len(f.Panels) {
+			w = f.Weights[i]
+		}
+		rw[i/k] = max(rw[i/k], w)
+	}
+	width := (c.Max.X - c.Min.X - vg.Length(k-1)*panelGap) / vg.Length(k)
+	pcs := make([]draw.Canvas, len(f.Panels))
+	for col := range k {
+		sub := Figure{Vertical: true}
+		var idx []int
+		for i := col; i < len(f.Panels); i += k {
+			idx = append(idx, i)
+			sub.Panels = append(sub.Panels, f.Panels[i])
+			sub.Weights = append(sub.Weights, rw[i/k])
+		}
+		if len(idx) < rows { // a short last column keeps the rows' heights
+			sub.Panels = append(sub.Panels, plot.New())
+			sub.Weights = append(sub.Weights, rw[rows-1])
+		}
+		cc := draw.Crop(c, 0, 0, 0, 0)
+		cc.Min.X = c.Min.X + vg.Length(col)*(width+panelGap)
+		cc.Max.X = cc.Min.X + width
+		for j, pc := range sub.panelCanvases(cc)[:len(idx)] {
+			pcs[idx[j]] = pc
+		}
+	}
+	return pcs
+}
+
 // topPanels returns the indices of the panels whose top edge is the
-// figure's: all of a row, the first of a column.
+// figure's: all of a row, the first of a column (of each column).
 func (f *Figure) topPanels() []int {
 	if f.Vertical {
-		return []int{0}
+		idx := []int{0}
+		for i := 1; i < min(f.Columns, len(f.Panels)); i++ {
+			idx = append(idx, i)
+		}
+		return idx
 	}
 	idx := make([]int, len(f.Panels))
 	for i := range idx {

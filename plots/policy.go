@@ -274,8 +274,15 @@ func policySweep(rows []PolicyRow, sets []string, opt Options) *Figure {
 		f.Panels = append(f.Panels, p)
 		f.Weights = append(f.Weights, rowCM*float64(n)+extraCM)
 	}
+	nr := len(items)
+	if nr > 3 { // two columns, so that ten panels are not one long strip
+		f.Columns, nr = 2, (nr+1)/2
+		if f.Width == 0 {
+			f.Width = DefaultWidth * 3 / 2
+		}
+	}
 	if f.Height == 0 {
-		f.Height = vg.Length(2.6+(rowCM*float64(n)+extraCM)*float64(len(items))) * vg.Centimeter
+		f.Height = vg.Length(2.6+(rowCM*float64(n)+extraCM)*float64(nr)) * vg.Centimeter
 	}
 	black := draw.LineStyle{Color: color.Black, Width: vg.Points(1.1)}
 	f.Legend = []LegendEntry{{"mean with its 95 % CI across replicates, one row per lever set", []plot.Thumbnailer{&interval{
