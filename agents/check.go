@@ -6,7 +6,7 @@ import "fmt"
 // every agent has exactly one valid status, 0 <= tau <= taus, sigma in
 // [0, 1] (that no-account agents visit only on the day they delete is
 // tested on the day's counts: sim's TestInvariants).
-func (c *Consumers) Check() error {
+func (c *Consumers[F]) Check() error {
 	for i := range c.Tau {
 		switch {
 		case c.Status[i] > NoAccount:

@@ -2,6 +2,10 @@ package agents
 
 import (
 	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"unsafe"
 
 	"github.com/ripple-sim/ripple/sim/rng"
 )
@@ -42,9 +46,23 @@ const (
 // HistBins is the resolution of the trust histogram used for daily quantiles.
 const HistBins = 2048
 
+// Real is the element type of the consumers' real-valued arrays: float64 in
+// the default (weighted) mode, float32 in full-scale mode (MODEL.md §1 allows
+// float32 there, with a deterministic tolerance of 1e-5). Kernels compute in
+// float64 and only store as Real, so Consumers[float64] is exactly the
+// float64 model.
+type Real interface{ float32 | float64 }
+
 // Consumers is the consumer population as a struct of arrays. Traits are set
-// at Init and never change; state changes daily in Step.
-type Consumers struct {
+// by NewConsumers and never change; they are shared read-only by every copy
+// (Fresh, Clone). The state changes daily in Step.
+//
+// F is the storage type of the traits, trust, basket shares and voucher
+// wallets. With F = float32 (full scale: 33.7 M consumers on one machine) a
+// consumer takes 58 bytes instead of 102, at a relative rounding of 6e-8 per
+// stored value; sim's full-scale agreement test checks the daily metrics
+// against float64 within MODEL.md's 1e-5.
+type Consumers[F Real] struct {
 	P   ConsumerParams
 	Net *Network // nil in complete and none modes
 	// Complete is true for the complete graph: neighbour shares are
@@ -55,138 +73,227 @@ type Consumers struct {
 	SW0        float64 // WOW join rate s_w0
 	DemandBase float64 // sum_i lambda_i*pA_i, the gbar denominator
 
-	// Traits.
-	TauS, Kappa, Delta, Lambda, Nu, Sigma0 []float64
-	PhiD0                                  []float64 // Phi(delta/s_th): threshold term at zero deficit
+	key  rng.Key
+	expU [Rivals]float64 // exp(u0_r): rival weights at baseline
+
+	// Traits. The threshold term at zero deficit, Phi(delta/s_th), is
+	// recomputed where needed (rarely: only when a draw falls where it matters).
+	TauS, Kappa, Delta, Lambda, Nu, Sigma0 []F
 
 	// State.
-	Tau, Sigma, SStar       []float64 // trust, basket share, its current target
+	Tau, Sigma, SStar       []F // trust, basket share, its current target
 	Op, Status, Dest, Flags []uint8
 	Inc                     []uint16 // incidents already absorbed
 	LastMonth, LastWeek     []int16  // period of the last visit (-1 none)
 	LastBuyQ                []int16  // quarter of the last order
-	VCore, VNC              []float64
-	View, ViewNext          []uint8 // neighbour-visible state: day t-1, day t
+	VCore, VNC              []F      // voucher wallets, KRW
+	View, ViewNext          []uint8  // neighbour-visible state: day t-1, day t
 }
 
 // Len returns the number of consumers.
-func (c *Consumers) Len() int { return len(c.Tau) }
+func (c *Consumers[F]) Len() int { return len(c.TauS) }
 
 // NewConsumers draws n consumers from the INIT streams of key (so the initial
 // population never depends on the scenario's events or levers), with rival
-// baseline utilities u0 (sum of exp(u0) need not be 1).
-func NewConsumers(n int, p ConsumerParams, u0 [Rivals]float64, key rng.Key) *Consumers {
-	c := &Consumers{P: p}
-	f := func() []float64 { return make([]float64, n) }
-	b := func() []uint8 { return make([]uint8, n) }
-	s := func() []int16 { s := make([]int16, n); fill(s, -1); return s }
-	c.TauS, c.Kappa, c.Delta, c.Lambda, c.Nu, c.Sigma0, c.PhiD0 = f(), f(), f(), f(), f(), f(), f()
-	c.Tau, c.Sigma, c.SStar, c.VCore, c.VNC = f(), f(), f(), f(), f()
-	c.Op, c.Status, c.Dest, c.Flags, c.View, c.ViewNext = b(), b(), b(), b(), b(), b()
-	c.Inc = make([]uint16, n)
-	c.LastMonth, c.LastWeek, c.LastBuyQ = s(), s(), s()
+// baseline utilities u0 (sum of exp(u0) need not be 1). It returns the traits
+// and the initial state; Fresh draws the same initial state again.
+func NewConsumers[F Real](n int, p ConsumerParams, u0 [Rivals]float64, key rng.Key) *Consumers[F] {
+	c := &Consumers[F]{P: p, key: key}
+	for r := range c.expU {
+		c.expU[r] = math.Exp(u0[r])
+	}
+	f := func() []F { return make([]F, n) }
+	c.TauS, c.Kappa, c.Delta, c.Lambda, c.Nu, c.Sigma0 = f(), f(), f(), f(), f(), f()
 
 	traits := key.Day(rng.InitConsumer, -1)
-	for i := range n {
-		e := uint64(i)
-		src := &counter{d: traits, entity: e, slot: 100}
-		c.TauS[i] = betaMeanSD(p.TrustMean, p.TrustSD, src)
-		src.slot = 200
-		c.Delta[i] = betaMeanSD(p.DeltaMean, p.DeltaSD, src)
-		src.slot = 300
-		c.Nu[i] = gammaMeanShape(p.NuBar, p.NuShape, src)
-		src.slot = 400
-		c.Lambda[i] = gammaMeanShape(p.LambdaBar, p.LambdaShape, src)
-		if traits.U(e, 1) < p.PB {
-			c.Flags[i] |= FlagBreached
+	forRange(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			e := uint64(i)
+			src := &counter{d: traits, entity: e, slot: 100}
+			c.TauS[i] = F(betaMeanSD(p.TrustMean, p.TrustSD, src))
+			src.slot = 200
+			c.Delta[i] = F(betaMeanSD(p.DeltaMean, p.DeltaSD, src))
+			src.slot = 300
+			c.Nu[i] = F(gammaMeanShape(p.NuBar, p.NuShape, src))
+			src.slot = 400
+			c.Lambda[i] = F(gammaMeanShape(p.LambdaBar, p.LambdaShape, src))
+			lam := float64(c.Lambda[i])
+			unc := traits.U(e, 2) < p.PUnc
+			k := math.Exp(-p.SKappa*p.SKappa/2 + p.SKappa*rng.Normal(traits.U(e, 3)))
+			if p.LambdaBar > 0 && lam > 0 {
+				k *= math.Pow(lam/p.LambdaBar, -p.Phi)
+			}
+			if unc {
+				k *= p.CUnc
+			}
+			c.Kappa[i] = F(k)
 		}
-		unc := traits.U(e, 2) < p.PUnc
-		if unc {
-			c.Flags[i] |= FlagUnconcern
-		}
-		k := math.Exp(-p.SKappa*p.SKappa/2 + p.SKappa*rng.Normal(traits.U(e, 3)))
-		if p.LambdaBar > 0 && c.Lambda[i] > 0 {
-			k *= math.Pow(c.Lambda[i]/p.LambdaBar, -p.Phi)
-		}
-		if unc {
-			k *= p.CUnc
-		}
-		c.Kappa[i] = k
-		c.PhiD0[i] = Phi(c.Delta[i] / p.STh)
-		c.Tau[i] = c.TauS[i]
-	}
+	})
 
 	// Status and membership from each agent's stationary law at baseline
 	// rates (M5 init).
 	c.SW0 = p.PWOW / (1 - p.PWOW) * (p.HW0 + p.H0)
-	st := key.Day(rng.InitStatus, -1)
-	ph := hazardP(p.H0)
-	var w [Rivals]float64
-	for r := range w {
-		w[r] = math.Exp(u0[r])
-	}
-	for i := range n {
-		e := uint64(i)
-		pb, pn := hazardP(p.B0*c.PhiD0[i]), hazardP(p.BNew*c.PhiD0[i])
-		rc, rn := ratio(ph*(1-p.PDel), pb), ratio(ph*p.PDel, pn)
-		pA := 1 / (1 + rc + rn)
-		u := st.U(e, 0)
-		switch {
-		case u < pA:
-			c.Status[i] = Active
-			if st.U(e, 1) < c.wowShare(i) {
-				c.Flags[i] |= FlagWOW
-			}
-		case u < pA*(1+rc):
-			c.Status[i] = Churned
-		default:
-			c.Status[i] = NoAccount
+	c.allocState()
+	forRange(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			c.initStatus(i)
 		}
-		c.Dest[i] = uint8(rng.Categorical(w[:], st.U(e, 2)))
-		c.DemandBase += c.Lambda[i] * pA
+	})
+	for i := range n { // in index order: the sum is part of the model's output
+		c.DemandBase += float64(c.Lambda[i]) * c.pActive(i)
 	}
 
 	// u_f so that the mean basket share at baseline trust is sigma_bar0 (M5a).
-	sumW := w[0] + w[1] + w[2]
-	meanS := func(uf float64) float64 {
-		t := 0.0
-		for i := range n {
-			t += c.sstar(uf, c.TauS[i], c.Flags[i]&FlagWOW != 0, 0, sumW)
+	c.UF, _ = bisect(c.meanShare, p.SigmaBar0, false)
+	// sigma0 is the agent's stationary expected share, averaged over membership,
+	// so that E[sigma/sigma0] = 1 and orders stay stationary in the twin while
+	// members join and cancel; each agent starts at its current target.
+	sumW := c.sumExpU()
+	forRange(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			taus := float64(c.TauS[i])
+			s1, s0 := c.sstar(c.UF, taus, true, 0, sumW), c.sstar(c.UF, taus, false, 0, sumW)
+			pw := c.wowShare(i)
+			c.Sigma0[i] = F(pw*s1 + (1-pw)*s0)
+			c.initSigma(i, sumW)
 		}
-		return t / float64(n)
+	})
+	return c
+}
+
+// Fresh returns a copy of the population sharing the read-only traits and
+// network, with its own initial state: the state NewConsumers drew, drawn
+// again from the same INIT streams. Each run starts from a fresh copy, so the
+// population that runs are made from need not keep a state (DropState).
+func (c *Consumers[F]) Fresh() *Consumers[F] {
+	d := *c
+	d.allocState()
+	sumW := d.sumExpU()
+	forRange(d.Len(), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			d.initStatus(i)
+			d.initSigma(i, sumW)
+		}
+	})
+	return &d
+}
+
+// DropState releases the state arrays, keeping the traits (for Fresh).
+func (c *Consumers[F]) DropState() {
+	c.Tau, c.Sigma, c.SStar, c.VCore, c.VNC = nil, nil, nil, nil, nil
+	c.Op, c.Status, c.Dest, c.Flags, c.View, c.ViewNext = nil, nil, nil, nil, nil, nil
+	c.Inc, c.LastMonth, c.LastWeek, c.LastBuyQ = nil, nil, nil, nil
+}
+
+func (c *Consumers[F]) allocState() {
+	n := c.Len()
+	f := func() []F { return make([]F, n) }
+	b := func() []uint8 { return make([]uint8, n) }
+	s := func() []int16 { s := make([]int16, n); fill(s, -1); return s }
+	c.Tau, c.Sigma, c.SStar, c.VCore, c.VNC = f(), f(), f(), f(), f()
+	c.Op, c.Status, c.Dest, c.Flags, c.View, c.ViewNext = b(), b(), b(), b(), b(), b()
+	c.Inc = make([]uint16, n)
+	c.LastMonth, c.LastWeek, c.LastBuyQ = s(), s(), s()
+}
+
+// initStatus draws consumer i's initial flags, status, membership and
+// destination (a rival, used once it leaves), and sets its trust to baseline.
+func (c *Consumers[F]) initStatus(i int) {
+	p := &c.P
+	e := uint64(i)
+	traits, st := c.key.Day(rng.InitConsumer, -1), c.key.Day(rng.InitStatus, -1)
+	var flags uint8
+	if traits.U(e, 1) < p.PB {
+		flags |= FlagBreached
 	}
+	if traits.U(e, 2) < p.PUnc {
+		flags |= FlagUnconcern
+	}
+	pA, rc := c.pActiveRC(i)
+	u := st.U(e, 0)
+	switch {
+	case u < pA:
+		c.Status[i] = Active
+		if st.U(e, 1) < c.wowShare(i) {
+			flags |= FlagWOW
+		}
+	case u < pA*(1+rc):
+		c.Status[i] = Churned
+	default:
+		c.Status[i] = NoAccount
+	}
+	c.Flags[i] = flags
+	c.Dest[i] = uint8(rng.Categorical(c.expU[:], st.U(e, 2)))
+	c.Tau[i] = c.TauS[i]
+}
+
+// initSigma starts consumer i's basket share at its current target.
+func (c *Consumers[F]) initSigma(i int, sumW float64) {
+	wow := c.Flags[i]&FlagWOW != 0
+	s := F(c.sstar(c.UF, float64(c.TauS[i]), wow, 0, sumW))
+	c.Sigma[i], c.SStar[i] = s, s
+	if wow {
+		c.Flags[i] |= FlagWasWOW
+	}
+}
+
+// pActive is consumer i's stationary probability of being Active at
+// baseline rates.
+func (c *Consumers[F]) pActive(i int) float64 { pA, _ := c.pActiveRC(i); return pA }
+
+// pActiveRC returns pActive and the odds of Churned to Active.
+func (c *Consumers[F]) pActiveRC(i int) (pA, rc float64) {
+	p := &c.P
+	ph, phi := hazardP(p.H0), c.phiD0(i)
+	pb, pn := hazardP(p.B0*phi), hazardP(p.BNew*phi)
+	rc, rn := ratio(ph*(1-p.PDel), pb), ratio(ph*p.PDel, pn)
+	return 1 / (1 + rc + rn), rc
+}
+
+// phiD0 is Phi(delta/s_th): the threshold term at zero deficit.
+func (c *Consumers[F]) phiD0(i int) float64 { return Phi(float64(c.Delta[i]) / c.P.STh) }
+
+func (c *Consumers[F]) sumExpU() float64 { return c.expU[0] + c.expU[1] + c.expU[2] }
+
+// meanShare is the mean target basket share at baseline trust and the
+// initial membership, for basket utility constant uf.
+func (c *Consumers[F]) meanShare(uf float64) float64 {
+	sumW := c.sumExpU()
+	t := 0.0
+	for i := range c.Len() {
+		t += c.sstar(uf, float64(c.TauS[i]), c.Flags[i]&FlagWOW != 0, 0, sumW)
+	}
+	return t / float64(c.Len())
+}
+
+// bisect returns the midpoint of 200 bisections of [-50, 50] for the x at
+// which the increasing f crosses target, and the number of evaluations of f.
+// Unless all is true it stops at the fixed point: once the midpoint equals an
+// end of the interval, no later step changes the midpoint, so the result is
+// the same as after all 200 steps (TestBisectFixedPoint).
+func bisect(f func(float64) float64, target float64, all bool) (float64, int) {
 	lo, hi := -50.0, 50.0
+	evals := 0
 	for range 200 {
 		mid := (lo + hi) / 2
-		if meanS(mid) < p.SigmaBar0 {
+		if !all && (mid == lo || mid == hi) {
+			break
+		}
+		evals++
+		if f(mid) < target {
 			lo = mid
 		} else {
 			hi = mid
 		}
 	}
-	c.UF = (lo + hi) / 2
-	// sigma0 is the agent's stationary expected share, averaged over membership,
-	// so that E[sigma/sigma0] = 1 and orders stay stationary in the twin while
-	// members join and cancel; each agent starts at its current target.
-	for i := range n {
-		s1, s0 := c.sstar(c.UF, c.TauS[i], true, 0, sumW), c.sstar(c.UF, c.TauS[i], false, 0, sumW)
-		pw := c.wowShare(i)
-		c.Sigma0[i] = pw*s1 + (1-pw)*s0
-		c.Sigma[i] = s0
-		if c.Flags[i]&FlagWOW != 0 {
-			c.Sigma[i] = s1
-			c.Flags[i] |= FlagWasWOW
-		}
-		c.SStar[i] = c.Sigma[i]
-	}
-	return c
+	return (lo + hi) / 2, evals
 }
 
 // wowShare is consumer i's stationary membership probability while Active at
 // baseline: daily join probability over join plus leave (cancel or churn).
 // It is p_WOW when Phi(delta/s_th) = 1 and a little lower otherwise.
-func (c *Consumers) wowShare(i int) float64 {
-	join := hazardP(c.SW0 * c.PhiD0[i])
+func (c *Consumers[F]) wowShare(i int) float64 {
+	join := hazardP(c.SW0 * c.phiD0(i))
 	leave := hazardP(c.P.HW0 + c.P.H0)
 	return ratio(join, join+leave)
 }
@@ -207,8 +314,35 @@ func fill[T any](s []T, v T) {
 	}
 }
 
+// forRange calls f on consecutive blocks of [0, n) from GOMAXPROCS
+// goroutines. f must write only the indices of its block, so the result
+// does not depend on the number of goroutines.
+func forRange(n int, f func(lo, hi int)) {
+	const block = 1 << 16
+	blocks := (n + block - 1) / block
+	workers := min(runtime.GOMAXPROCS(0), blocks)
+	if workers <= 1 {
+		f(0, n)
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				b := int(next.Add(1) - 1)
+				if b >= blocks {
+					return
+				}
+				f(b*block, min((b+1)*block, n))
+			}
+		})
+	}
+	wg.Wait()
+}
+
 // sstar is the target basket share of M5a.
-func (c *Consumers) sstar(uf, tau float64, wow bool, susp, sumExpU float64) float64 {
+func (c *Consumers[F]) sstar(uf, tau float64, wow bool, susp, sumExpU float64) float64 {
 	v := uf + c.P.BetaTau*tau - c.P.DSusp*susp
 	if wow {
 		v += c.P.BetaM2
@@ -219,7 +353,7 @@ func (c *Consumers) sstar(uf, tau float64, wow bool, susp, sumExpU float64) floa
 // MarkC0 puts the consumers Active now in cohort C0 and takes the others
 // out. The engine calls it at the end of the day before the disclosure; CT-8
 // follows the cohort (Partial.C0, C0Reduced).
-func (c *Consumers) MarkC0() {
+func (c *Consumers[F]) MarkC0() {
 	for i, st := range c.Status {
 		if st == Active {
 			c.Flags[i] |= FlagC0
@@ -229,9 +363,12 @@ func (c *Consumers) MarkC0() {
 	}
 }
 
-// Clone returns an independent copy of the population sharing the read-only
-// traits and network. The shock run and its twin start from clones.
-func (c *Consumers) Clone() *Consumers {
+// SwapViews makes today's neighbour-visible state (ViewNext) tomorrow's View.
+func (c *Consumers[F]) SwapViews() { c.View, c.ViewNext = c.ViewNext, c.View }
+
+// Clone returns an independent copy of the population, state included,
+// sharing the read-only traits and network.
+func (c *Consumers[F]) Clone() *Consumers[F] {
 	d := *c
 	d.Tau, d.Sigma, d.SStar = clone(c.Tau), clone(c.Sigma), clone(c.SStar)
 	d.VCore, d.VNC = clone(c.VCore), clone(c.VNC)
@@ -243,18 +380,42 @@ func (c *Consumers) Clone() *Consumers {
 
 func clone[T any](s []T) []T { return append([]T(nil), s...) }
 
-// Bytes returns the memory held by the population's arrays and its network.
-func (c *Consumers) Bytes() int {
-	n := 0
-	for _, s := range [][]float64{c.TauS, c.Kappa, c.Delta, c.Lambda, c.Nu, c.Sigma0, c.PhiD0, c.Tau, c.Sigma, c.SStar, c.VCore, c.VNC} {
-		n += 8 * len(s)
+// Bytes returns the memory held by the population's arrays (traits, and the
+// state unless dropped) and its network.
+func (c *Consumers[F]) Bytes() int {
+	n := c.StateBytes()
+	for _, s := range [][]F{c.TauS, c.Kappa, c.Delta, c.Lambda, c.Nu, c.Sigma0} {
+		n += bytesOf(s)
 	}
-	for _, s := range [][]uint8{c.Op, c.Status, c.Dest, c.Flags, c.View, c.ViewNext} {
-		n += len(s)
-	}
-	n += 2 * (len(c.Inc) + len(c.LastMonth) + len(c.LastWeek) + len(c.LastBuyQ))
 	if c.Net != nil {
-		n += 8*len(c.Net.Offsets) + 4*len(c.Net.Nbrs)
+		n += c.Net.Bytes()
 	}
 	return n
+}
+
+// StateBytes returns the memory held by the state arrays: what each run (a
+// Fresh copy) adds to the shared traits and network.
+func (c *Consumers[F]) StateBytes() int {
+	n := 0
+	for _, s := range [][]F{c.Tau, c.Sigma, c.SStar, c.VCore, c.VNC} {
+		n += bytesOf(s)
+	}
+	for _, s := range [][]uint8{c.Op, c.Status, c.Dest, c.Flags, c.View, c.ViewNext} {
+		n += bytesOf(s)
+	}
+	for _, s := range [][]int16{c.LastMonth, c.LastWeek, c.LastBuyQ} {
+		n += bytesOf(s)
+	}
+	return n + bytesOf(c.Inc)
+}
+
+// FreshStateBytes returns the memory of the state arrays Fresh allocates.
+func (c *Consumers[F]) FreshStateBytes() int {
+	var f F
+	return c.Len() * (5*int(unsafe.Sizeof(f)) + 6 + 2 + 3*2)
+}
+
+func bytesOf[T any](s []T) int {
+	var v T
+	return len(s) * int(unsafe.Sizeof(v))
 }

@@ -11,7 +11,7 @@ import (
 // orders), reading neighbours only through View (day t-1) and writing ViewNext.
 // It adds the shard's aggregates to p. Every draw is keyed by (agent, day,
 // stream, slot), so skipping a draw that a rule does not need changes nothing.
-func (c *Consumers) Step(lo, hi int, d *Day, p *Partial) {
+func (c *Consumers[F]) Step(lo, hi int, d *Day, p *Partial) {
 	P := &c.P
 	var (
 		kAware  = d.Key.Day(rng.Aware, d.T)
@@ -84,7 +84,7 @@ func (c *Consumers) Step(lo, hi int, d *Day, p *Partial) {
 		aware := op != Unaware
 
 		// S4 trust (M4), then basket share (M5a).
-		tau, taus := c.Tau[i], c.TauS[i]
+		tau, taus := float64(c.Tau[i]), float64(c.TauS[i])
 		if aware {
 			jn := d.JNeg
 			if todo := d.IncSoFar &^ c.Inc[i]; todo != 0 {
@@ -96,9 +96,9 @@ func (c *Consumers) Step(lo, hi int, d *Day, p *Partial) {
 				}
 				c.Inc[i] = d.IncSoFar
 			}
-			tau1 := tau * math.Exp(-c.Kappa[i]*(P.AM*d.A+P.AW*fS+P.AU*d.U+jn))
-			tau = tau1 + math.Min(1, d.R+d.JPos)*math.Max(0, taus-tau1)
-			c.Tau[i] = tau
+			tau1 := tau * math.Exp(-float64(c.Kappa[i])*(P.AM*d.A+P.AW*fS+P.AU*d.U+jn))
+			t := F(tau1 + math.Min(1, d.R+d.JPos)*math.Max(0, taus-tau1))
+			c.Tau[i], tau = t, float64(t) // the day's rules read the stored trust
 		}
 		g, x := 1.0, 0.0
 		if tau != taus {
@@ -106,28 +106,24 @@ func (c *Consumers) Step(lo, hi int, d *Day, p *Partial) {
 			g, x = math.Exp(P.Eta*math.Log(r)), 1-r
 		}
 		wow := flags&FlagWOW != 0
-		ss := c.SStar[i]
+		ss := float64(c.SStar[i])
 		if aware || d.UtilityChanged || (wow != (flags&FlagWasWOW != 0)) {
-			ss = c.sstar(c.UF, tau, wow, susp, d.SumExpU)
-			c.SStar[i] = ss
+			s := F(c.sstar(c.UF, tau, wow, susp, d.SumExpU))
+			c.SStar[i], ss = s, float64(s)
 			flags &^= FlagWasWOW
 			if wow {
 				flags |= FlagWasWOW
 			}
 		}
-		sigma := c.Sigma[i] + zs*(ss-c.Sigma[i])
-		c.Sigma[i] = sigma
-		rel := sigma / c.Sigma0[i] // basket share relative to baseline
+		sigmaPrev := float64(c.Sigma[i])
+		s := F(sigmaPrev + zs*(ss-sigmaPrev))
+		c.Sigma[i] = s
+		rel := float64(s) / float64(c.Sigma0[i]) // basket share relative to baseline
 
 		// S5 status and membership (M5b): one uniform for status, one for deletion.
 		// Phi((delta - x)/s_th) <= 1 bounds the return and join hazards, so it is
 		// evaluated only when a draw falls where it matters.
-		phiRet := func() float64 {
-			if x == 0 {
-				return c.PhiD0[i]
-			}
-			return Phi((c.Delta[i] - x) / P.STh)
-		}
+		phiRet := func() float64 { return Phi((float64(c.Delta[i]) - x) / P.STh) }
 		prev := c.Status[i]
 		st := prev
 		u := kStatus.U(e, 0)
@@ -144,7 +140,7 @@ func (c *Consumers) Step(lo, hi int, d *Day, p *Partial) {
 			if hMax != P.H0 && (u < hMax || (wow && uw < P.HW0+P.MW*(hMax-P.H0))) {
 				h = P.H0 + P.HW*fQ
 				if d.News > 0 && x != 0 {
-					h += P.H1 * Phi((x-c.Delta[i])/P.STh) * d.News
+					h += P.H1 * Phi((x-float64(c.Delta[i]))/P.STh) * d.News
 				}
 			}
 			if occurs(u, h) {
@@ -158,7 +154,7 @@ func (c *Consumers) Step(lo, hi int, d *Day, p *Partial) {
 					st = NoAccount
 					deleted = true
 					p.Deletions++
-					p.Forfeit += c.VCore[i] + c.VNC[i]
+					p.Forfeit += float64(c.VCore[i]) + float64(c.VNC[i])
 					c.VCore[i], c.VNC[i] = 0, 0
 				}
 				p.Churns++
@@ -199,7 +195,7 @@ func (c *Consumers) Step(lo, hi int, d *Day, p *Partial) {
 
 		// Vouchers: expiry, then hand-out (issue day, or re-joining in the window).
 		if d.VoucherExpire {
-			p.Forfeit += c.VCore[i] + c.VNC[i]
+			p.Forfeit += float64(c.VCore[i]) + float64(c.VNC[i])
 			c.VCore[i], c.VNC[i] = 0, 0
 		}
 		issueVisit := false
@@ -207,7 +203,7 @@ func (c *Consumers) Step(lo, hi int, d *Day, p *Partial) {
 			onIssue := d.VoucherIssue && (st != NoAccount || d.VoucherAllNA)
 			rejoined := st == Active && prev == NoAccount
 			if onIssue || rejoined {
-				c.VCore[i], c.VNC[i] = d.CoreFace, d.NCFace
+				c.VCore[i], c.VNC[i] = F(d.CoreFace), F(d.NCFace)
 				flags |= FlagGotVoucher
 				issueVisit = d.VoucherIssue
 			}
@@ -228,9 +224,9 @@ func (c *Consumers) Step(lo, hi int, d *Day, p *Partial) {
 			if P.EtaV != 1 && g != 1 {
 				gv = math.Exp(P.EtaV * math.Log(g))
 			}
-			vm = c.Nu[i]*gv*d.Season + chk
+			vm = float64(c.Nu[i])*gv*d.Season + chk
 			if !d.SuspAll {
-				om = c.Lambda[i] * rel * g * d.Season
+				om = float64(c.Lambda[i]) * rel * g * d.Season
 				if c.VCore[i] > 0 {
 					om += P.LambdaV
 				}
@@ -251,12 +247,12 @@ func (c *Consumers) Step(lo, hi int, d *Day, p *Partial) {
 				p.NewBuyersQ++
 			}
 			if c.VCore[i] > 0 && (flags&FlagWOW != 0 || kVouch.U(e, 0) < P.PMS) {
-				p.CoreRedeemed += c.VCore[i]
+				p.CoreRedeemed += float64(c.VCore[i])
 				c.VCore[i] = 0
 			}
 		}
 		if c.VNC[i] > 0 && st != NoAccount && kVouch.U(e, 1) < d.NCRedeemP {
-			p.NCRedeemed += c.VNC[i]
+			p.NCRedeemed += float64(c.VNC[i])
 			c.VNC[i] = 0
 		}
 		if visit {
@@ -286,8 +282,8 @@ func (c *Consumers) Step(lo, hi int, d *Day, p *Partial) {
 		switch st {
 		case Active:
 			p.Active++
-			p.Demand += c.Lambda[i] * rel * g
-			p.RivalBasket += c.Lambda[i] * math.Max(0, 1-rel)
+			p.Demand += float64(c.Lambda[i]) * rel * g
+			p.RivalBasket += float64(c.Lambda[i]) * math.Max(0, 1-rel)
 			if flags&FlagWOW != 0 {
 				p.WOW++
 			}
@@ -298,7 +294,7 @@ func (c *Consumers) Step(lo, hi int, d *Day, p *Partial) {
 		}
 		if st != Active {
 			p.RivalN[c.Dest[i]]++
-			p.RivalLeft[c.Dest[i]] += c.Lambda[i]
+			p.RivalLeft[c.Dest[i]] += float64(c.Lambda[i])
 			if flags&FlagLeftAware != 0 {
 				p.Leavers++
 				view |= viewLeaver

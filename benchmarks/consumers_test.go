@@ -24,11 +24,23 @@ func caseScenario(n int) sim.Scenario {
 // BenchmarkConsumerDay measures the full consumer kernel (stages S3-S6 plus
 // the reduction) after the disclosure, in ns per consumer-day, next to a
 // streaming read-modify-write loop over the same number of bytes per consumer
-// in the same run; "x-stream" is their ratio.
+// in the same run; "x-stream" is their ratio. Runs named scale=full use the
+// full-scale consumers (float32 state) at the same N.
 func BenchmarkConsumerDay(b *testing.B) {
-	for _, n := range []int{100_000, 1_000_000} {
-		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
+	for _, run := range []struct {
+		n    int
+		full bool
+	}{{100_000, false}, {1_000_000, false}, {100_000, true}, {1_000_000, true}} {
+		name := fmt.Sprintf("N=%d", run.n)
+		if run.full {
+			name += ",scale=full"
+		}
+		n := run.n
+		b.Run(name, func(b *testing.B) {
 			sc := caseScenario(n)
+			if run.full {
+				sc.Population.Scale = sim.ScaleFull
+			}
 			w, err := sim.NewWorld(sc, 1, 0)
 			if err != nil {
 				b.Fatal(err)

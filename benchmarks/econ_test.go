@@ -52,7 +52,7 @@ func newEcon(sc *sim.Scenario, seed uint64, rep int) (*econ, error) {
 	for r, s := range sc.Rivals.Shares {
 		u0[r] = math.Log(s)
 	}
-	c := agents.NewConsumers(pop.Consumers, sc.Consumers, u0, key)
+	c := agents.NewConsumers[float64](pop.Consumers, sc.Consumers, u0, key)
 	e := &econ{
 		sc: sc, key: key,
 		wC: pop.RealConsumers / float64(pop.Consumers), wM: pop.RealMerchants / float64(pop.Merchants),

@@ -20,8 +20,9 @@ type baseline struct {
 }
 
 // newEcosystem builds the merchants, staff and couriers of a world and the
-// baseline they share. It needs the consumers first.
-func (w *World) newEcosystem() error {
+// baseline they share, from the consumers' initial state: q0 is its expected
+// orders per day in agent units (initialOrders) and wow its Active members.
+func (w *World) newEcosystem(q0 float64, wow int) error {
 	sc, pop := &w.sc, &w.sc.Population
 	b := &w.base
 	b.wC = pop.RealConsumers / float64(pop.Consumers)
@@ -30,13 +31,7 @@ func (w *World) newEcosystem() error {
 	b.wK = pop.RealCouriers / float64(pop.Couriers)
 	// Baseline orders: the expected orders of the initial state (s = 1, g = 1),
 	// so that this replicate's economy starts in balance with its own consumers.
-	c := w.consumers
-	for i, st := range c.Status {
-		if st == agents.Active {
-			b.q0 += c.Lambda[i] * c.Sigma[i] / c.Sigma0[i]
-		}
-	}
-	b.q0 *= b.wC
+	b.q0 = q0 * b.wC
 	b.q3 = sc.Merchants.Share3P(1) * b.q0
 	b.q1P = b.q0 - b.q3
 
@@ -57,12 +52,6 @@ func (w *World) newEcosystem() error {
 
 	// opex0 makes the baseline net margin m_net (M10).
 	pl, mp := &sc.Platform, &sc.Merchants
-	wow := 0
-	for i, f := range w.consumers.Flags {
-		if f&agents.FlagWOW != 0 && w.consumers.Status[i] == agents.Active {
-			wow++
-		}
-	}
 	rev1P := mp.Price * b.q1P
 	b.revenue = rev1P + mp.Fee*mp.Price*b.q3 + pl.FeeW/30.4*b.wC*float64(wow)
 	courierPay := sc.Couriers.RP * m.OmegaK * b.p0
@@ -76,7 +65,7 @@ func (e *Engine) economy(t int) {
 	sc, b := e.sc, &e.base
 	season := e.day.Season
 	orders := b.wC * float64(e.tot.Orders)
-	gbar := ratio(e.tot.Demand, e.c.DemandBase)
+	gbar := ratio(e.tot.Demand, e.demandBase)
 
 	// S7 merchants: weights, then demand allocation, stock and cash.
 	q3 := sc.Merchants.Share3P(gbar) * orders

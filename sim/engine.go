@@ -5,6 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/ripple-sim/ripple/agents"
 	"github.com/ripple-sim/ripple/sim/rng"
@@ -20,9 +21,14 @@ type Engine struct {
 	sc    *Scenario
 	cal   calendar
 	sched *schedule
-	c     *agents.Consumers
-	key   rng.Key
-	wC    float64 // real consumers per agent
+	// The consumers: pop is the running population, which is c (float64, the
+	// weighted mode) or c32 (float32, full scale); the other is nil.
+	pop        consumers
+	c          *agents.Consumers[float64]
+	c32        *agents.Consumers[float32]
+	demandBase float64 // the gbar denominator (agents.Consumers.DemandBase)
+	key        rng.Key
+	wC         float64 // real consumers per agent
 
 	t         int     // next day to simulate
 	af, as, u float64 // attention stores and ambiguity
@@ -69,19 +75,38 @@ type Engine struct {
 	newQBuy []int64     // agents ordering for the first time this quarter
 }
 
+// consumers is what the engine needs of its consumer population, whatever
+// its float type.
+type consumers interface {
+	Len() int
+	Step(lo, hi int, d *agents.Day, p *agents.Partial)
+	MarkC0()
+	SwapViews()
+	Check() error
+	Bytes() int
+	StateBytes() int
+}
+
 func newEngine(w *World, twin bool, workers int) (*Engine, error) {
 	sc := &w.sc
 	sched, err := newSchedule(sc, w.cal, twin)
 	if err != nil {
 		return nil, err
 	}
-	n := w.consumers.Len()
+	n := w.sc.Population.Consumers
 	e := &Engine{
-		sc: sc, cal: w.cal, sched: sched, c: w.consumers.Clone(), key: w.key,
+		sc: sc, cal: w.cal, sched: sched, key: w.key,
 		wC:    sc.Population.RealConsumers / float64(n),
 		parts: make([]agents.Partial, (n+ShardSize-1)/ShardSize),
 		daily: make([][]float64, len(DailyMetrics)),
 		newM:  make([]int64, w.cal.days), newW: make([]int64, w.cal.days), newQBuy: make([]int64, w.cal.days),
+	}
+	if w.consumers32 != nil {
+		e.c32 = w.consumers32.Fresh()
+		e.pop, e.demandBase = e.c32, e.c32.DemandBase
+	} else {
+		e.c = w.consumers.Fresh()
+		e.pop, e.demandBase = e.c, e.c.DemandBase
 	}
 	for m := range e.daily {
 		e.daily[m] = make([]float64, w.cal.days)
@@ -140,18 +165,25 @@ func (e *Engine) Step() {
 	}
 	e.record(t)
 	if t == e.cal.day(e.sc.Disclosure)-1 {
-		e.c.MarkC0()
+		e.pop.MarkC0()
 	}
-	e.c.View, e.c.ViewNext = e.c.ViewNext, e.c.View
+	e.pop.SwapViews()
 	e.t++
 }
 
 func (e *Engine) runShard(s int) {
 	lo := s * ShardSize
-	hi := min(lo+ShardSize, e.c.Len())
+	hi := min(lo+ShardSize, e.pop.Len())
 	p := &e.parts[s]
 	*p = agents.Partial{}
-	e.c.Step(lo, hi, &e.day, p)
+	e.pop.Step(lo, hi, &e.day, p)
+}
+
+// consumerBytes returns the consumer memory alive while the engine runs: the
+// shared traits and network (the world's), the engine's own state and its
+// per-shard partial sums (a trust histogram per 4,096 consumers).
+func (e *Engine) consumerBytes() int {
+	return e.pop.Bytes() + len(e.parts)*int(unsafe.Sizeof(agents.Partial{}))
 }
 
 // prepare runs stages S0-S2: calendar, events and regulator, media and

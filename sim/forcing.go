@@ -34,7 +34,7 @@ func (sc *Scenario) Forcing(twin bool) ([]DayForcing, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{sc: &s, cal: cal, sched: sched, c: &agents.Consumers{Complete: true}}
+	e := &Engine{sc: &s, cal: cal, sched: sched}
 	for r, sh := range s.Rivals.Shares {
 		e.uR[r] = math.Log(sh)
 	}

@@ -114,7 +114,7 @@ const (
 // record stores day t's metrics from the reduced partials.
 func (e *Engine) record(t int) {
 	p, d, w := &e.tot, &e.day, e.wC
-	n := float64(e.c.Len())
+	n := float64(e.pop.Len())
 	col := func(m int, v float64) { e.daily[m][t] = v }
 	col(mDAU, w*float64(p.Visitors))
 	col(mActive, w*float64(p.Active))
@@ -125,7 +125,7 @@ func (e *Engine) record(t int) {
 	col(mReturns, w*float64(p.Returns))
 	col(mOrders, w*float64(p.Orders))
 	col(mGMV, w*float64(p.Orders)*e.sc.Consumers.AOV)
-	col(mGbar, ratio(p.Demand, e.c.DemandBase))
+	col(mGbar, ratio(p.Demand, e.demandBase))
 	col(mTrustMean, ratio(p.TrustSum, float64(p.Holders)))
 	col(mTrustP10, histQuantile(&p.Hist, p.Holders, 0.10))
 	col(mTrustP50, histQuantile(&p.Hist, p.Holders, 0.50))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"unsafe"
 
 	"github.com/ripple-sim/ripple/agents"
 	"github.com/ripple-sim/ripple/sim/rng"
@@ -11,16 +12,24 @@ import (
 
 // World is one replicate's starting point: the network and the initial
 // population, drawn from the INIT streams of (seed, replicate) only. The shock
-// run and its twin start from clones of it.
+// run and its twin start from copies of it. The World keeps the consumers'
+// traits and network only: each engine draws its own copy of the initial
+// consumer state (agents.Consumers.Fresh), so that at full scale no second
+// state is alive during a run.
 type World struct {
-	sc        Scenario
-	cal       calendar
-	key       rng.Key
-	consumers *agents.Consumers
-	merchants *agents.Merchants
-	staff     *agents.Staff
-	couriers  *agents.Couriers
-	base      baseline
+	sc  Scenario
+	cal calendar
+	key rng.Key
+	// Exactly one is set: float64 consumers in the weighted mode, float32 at
+	// full scale (Population.Scale == ScaleFull; MODEL.md §1 allows float32
+	// trust and shares there, and the compact traits and wallets make the
+	// population fit the full-scale budget: TestFullScaleBytes).
+	consumers   *agents.Consumers[float64]
+	consumers32 *agents.Consumers[float32]
+	merchants   *agents.Merchants
+	staff       *agents.Staff
+	couriers    *agents.Couriers
+	base        baseline
 }
 
 // NewWorld checks the scenario and builds replicate rep's network and initial
@@ -35,25 +44,56 @@ func NewWorld(sc Scenario, seed uint64, rep int) (*World, error) {
 		u0[r] = math.Log(s)
 	}
 	n := sc.Population.Consumers
-	w.consumers = agents.NewConsumers(n, sc.Consumers, u0, w.key)
-	switch sc.Network.Mode {
-	case NetConfig:
+	var net *agents.Network
+	if sc.Network.Mode == NetConfig {
 		g := agents.ConfigModel(n, sc.Network.MeanDegree, w.key)
-		w.consumers.Net = &g
-	case NetComplete:
-		w.consumers.Complete = true
+		net = &g
 	}
-	if sc.Population.Merchants > 0 {
-		if err := w.newEcosystem(); err != nil {
-			return nil, err
-		}
+	var err error
+	if sc.Population.Scale == ScaleFull {
+		w.consumers32, err = newConsumers[float32](w, u0, net)
+	} else {
+		w.consumers, err = newConsumers[float64](w, u0, net)
+	}
+	if err != nil {
+		return nil, err
 	}
 	return w, nil
 }
 
+// newConsumers draws the world's consumers, builds the rest of the economy
+// from their initial state, then drops that state (engines draw their own).
+func newConsumers[F agents.Real](w *World, u0 [agents.Rivals]float64, net *agents.Network) (*agents.Consumers[F], error) {
+	c := agents.NewConsumers[F](w.sc.Population.Consumers, w.sc.Consumers, u0, w.key)
+	c.Net, c.Complete = net, w.sc.Network.Mode == NetComplete
+	if w.sc.Population.Merchants > 0 {
+		q0, wow := initialOrders(c)
+		if err := w.newEcosystem(q0, wow); err != nil {
+			return nil, err
+		}
+	}
+	c.DropState()
+	return c, nil
+}
+
+// initialOrders returns the expected orders per day of the initial state (s =
+// 1, g = 1), in agent units, and the number of Active members.
+func initialOrders[F agents.Real](c *agents.Consumers[F]) (q0 float64, wow int) {
+	for i, st := range c.Status {
+		if st == agents.Active {
+			q0 += float64(c.Lambda[i]) * float64(c.Sigma[i]) / float64(c.Sigma0[i])
+			if c.Flags[i]&agents.FlagWOW != 0 {
+				wow++
+			}
+		}
+	}
+	return q0, wow
+}
+
 // NewEngine returns an engine for the shock run (twin false) or the no-breach
-// twin (twin true), starting from a copy of the world's population. workers
-// goroutines share the shards of each day; results do not depend on it.
+// twin (twin true), starting from a fresh copy of the world's initial
+// population. workers goroutines share the shards of each day; results do not
+// depend on it.
 func (w *World) NewEngine(twin bool, workers int) (*Engine, error) {
 	return newEngine(w, twin, workers)
 }
@@ -134,6 +174,16 @@ func checkMonotone(p *agents.ConsumerParams) error {
 	return nil
 }
 
-// BytesPerConsumer returns the memory of one consumer's state and network
-// share, averaged over the population.
-func (w *World) BytesPerConsumer() int { return w.consumers.Bytes() / w.consumers.Len() }
+// BytesPerConsumer returns the consumer memory alive while one of the world's
+// engines runs, per consumer (rounded down): the world's traits and network,
+// the state an engine draws and its per-shard partial sums (the arrays
+// Engine.consumerBytes counts in a running engine).
+func (w *World) BytesPerConsumer() int {
+	n := w.sc.Population.Consumers
+	parts := (n + ShardSize - 1) / ShardSize * int(unsafe.Sizeof(agents.Partial{}))
+	if c := w.consumers32; c != nil {
+		return (c.Bytes() + c.FreshStateBytes() + parts) / n
+	}
+	c := w.consumers
+	return (c.Bytes() + c.FreshStateBytes() + parts) / n
+}
