@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"unsafe"
 
 	"github.com/ripple-sim/ripple/agents"
@@ -46,7 +47,11 @@ func NewWorld(sc Scenario, seed uint64, rep int) (*World, error) {
 	n := sc.Population.Consumers
 	var net *agents.Network
 	if sc.Network.Mode == NetConfig {
-		g := agents.ConfigModel(n, sc.Network.MeanDegree, w.key)
+		// The graph does not depend on the number of workers, so use them all.
+		g, err := agents.ConfigModelWorkers(n, sc.Network.MeanDegree, w.key, runtime.GOMAXPROCS(0))
+		if err != nil {
+			return nil, fmt.Errorf("network: %w", err)
+		}
 		net = &g
 	}
 	var err error
