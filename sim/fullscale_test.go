@@ -74,6 +74,9 @@ var (
 // most 1.6e-6 relative (rival_gmv; trust_mean ~1e-8) and the economy by
 // 1.5e-6 of scale; lost_sales by up to 1e-4 of its own scale.
 func TestFullScaleAgreesWithWeighted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("16 full-horizon runs; the race stage of CI runs TestFullScaleWorkers instead")
+	}
 	const minAgree = 300
 	sc := caseScenario(3000)
 	for seed := uint64(1); seed <= 4; seed++ {
