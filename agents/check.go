@@ -4,8 +4,9 @@ import "fmt"
 
 // Check verifies the consumer invariants of MODEL.md T1 and T6 after a day:
 // every agent has exactly one valid status, 0 <= tau <= taus, sigma in
-// [0, 1] (that no-account agents visit only on the day they delete is
-// tested on the day's counts: sim's TestInvariants).
+// [0, 1], and the neighbour counts equal a recount of the views (that
+// no-account agents visit only on the day they delete is tested on the day's
+// counts: sim's TestInvariants).
 func (c *Consumers[F]) Check() error {
 	for i := range c.Tau {
 		switch {
@@ -21,5 +22,5 @@ func (c *Consumers[F]) Check() error {
 			return fmt.Errorf("consumer %d: unaware with trust %v != baseline %v", i, c.Tau[i], c.TauS[i])
 		}
 	}
-	return nil
+	return c.checkHeard()
 }

@@ -36,7 +36,8 @@ const (
 	FlagWasWOW                       // member when SStar was last computed
 )
 
-// View bits: what neighbours see of an agent on the next day.
+// View bits: what neighbours see of an agent on the next day (Views keeps
+// them in its low three bits, and the day before's above them).
 const (
 	viewSpreader uint8 = 1 << iota
 	viewAware
@@ -87,7 +88,10 @@ type Consumers[F Real] struct {
 	LastMonth, LastWeek     []int16  // period of the last visit (-1 none)
 	LastBuyQ                []int16  // quarter of the last order
 	VCore, VNC              []F      // voucher wallets, KRW
-	View, ViewNext          []uint8  // neighbour-visible state: day t-1, day t
+	View                    []uint8  // neighbour-visible state: today's and yesterday's bits
+
+	heard      heard // neighbours' views of the day before, counted (network mode)
+	heardWidth uint
 }
 
 // Len returns the number of consumers.
@@ -181,8 +185,24 @@ func (c *Consumers[F]) Fresh() *Consumers[F] {
 // DropState releases the state arrays, keeping the traits (for Fresh).
 func (c *Consumers[F]) DropState() {
 	c.Tau, c.Sigma, c.SStar, c.VCore, c.VNC = nil, nil, nil, nil, nil
-	c.Op, c.Status, c.Dest, c.Flags, c.View, c.ViewNext = nil, nil, nil, nil, nil, nil
+	c.Op, c.Status, c.Dest, c.Flags, c.View = nil, nil, nil, nil, nil
 	c.Inc, c.LastMonth, c.LastWeek, c.LastBuyQ = nil, nil, nil, nil
+	c.heard = heard{}
+}
+
+// SetNetwork sets the contact network: g (nil for none) or, with complete,
+// the complete graph. It fails if a degree is too large to count.
+func (c *Consumers[F]) SetNetwork(g *Network, complete bool) error {
+	c.Net, c.Complete = g, complete
+	if g == nil {
+		return nil
+	}
+	w, err := heardWidth(g.MaxDegree())
+	c.heardWidth = w
+	if err == nil && c.Tau != nil {
+		c.heard = newHeard(c.Len(), w)
+	}
+	return err
 }
 
 func (c *Consumers[F]) allocState() {
@@ -191,7 +211,10 @@ func (c *Consumers[F]) allocState() {
 	b := func() []uint8 { return make([]uint8, n) }
 	s := func() []int16 { s := make([]int16, n); fill(s, -1); return s }
 	c.Tau, c.Sigma, c.SStar, c.VCore, c.VNC = f(), f(), f(), f(), f()
-	c.Op, c.Status, c.Dest, c.Flags, c.View, c.ViewNext = b(), b(), b(), b(), b(), b()
+	c.Op, c.Status, c.Dest, c.Flags, c.View = b(), b(), b(), b(), b()
+	if c.Net != nil {
+		c.heard = newHeard(n, c.heardWidth)
+	}
 	c.Inc = make([]uint16, n)
 	c.LastMonth, c.LastWeek, c.LastBuyQ = s(), s(), s()
 }
@@ -363,9 +386,6 @@ func (c *Consumers[F]) MarkC0() {
 	}
 }
 
-// SwapViews makes today's neighbour-visible state (ViewNext) tomorrow's View.
-func (c *Consumers[F]) SwapViews() { c.View, c.ViewNext = c.ViewNext, c.View }
-
 // Clone returns an independent copy of the population, state included,
 // sharing the read-only traits and network.
 func (c *Consumers[F]) Clone() *Consumers[F] {
@@ -373,7 +393,8 @@ func (c *Consumers[F]) Clone() *Consumers[F] {
 	d.Tau, d.Sigma, d.SStar = clone(c.Tau), clone(c.Sigma), clone(c.SStar)
 	d.VCore, d.VNC = clone(c.VCore), clone(c.VNC)
 	d.Op, d.Status, d.Dest, d.Flags = clone(c.Op), clone(c.Status), clone(c.Dest), clone(c.Flags)
-	d.View, d.ViewNext, d.Inc = clone(c.View), clone(c.ViewNext), clone(c.Inc)
+	d.View, d.Inc = clone(c.View), clone(c.Inc)
+	d.heard = heard{w32: clone(c.heard.w32), w64: clone(c.heard.w64), width: c.heard.width}
 	d.LastMonth, d.LastWeek, d.LastBuyQ = clone(c.LastMonth), clone(c.LastWeek), clone(c.LastBuyQ)
 	return &d
 }
@@ -400,9 +421,10 @@ func (c *Consumers[F]) StateBytes() int {
 	for _, s := range [][]F{c.Tau, c.Sigma, c.SStar, c.VCore, c.VNC} {
 		n += bytesOf(s)
 	}
-	for _, s := range [][]uint8{c.Op, c.Status, c.Dest, c.Flags, c.View, c.ViewNext} {
+	for _, s := range [][]uint8{c.Op, c.Status, c.Dest, c.Flags, c.View} {
 		n += bytesOf(s)
 	}
+	n += c.heard.bytes()
 	for _, s := range [][]int16{c.LastMonth, c.LastWeek, c.LastBuyQ} {
 		n += bytesOf(s)
 	}
@@ -412,7 +434,11 @@ func (c *Consumers[F]) StateBytes() int {
 // FreshStateBytes returns the memory of the state arrays Fresh allocates.
 func (c *Consumers[F]) FreshStateBytes() int {
 	var f F
-	return c.Len() * (5*int(unsafe.Sizeof(f)) + 6 + 2 + 3*2)
+	heard := 0
+	if c.Net != nil {
+		heard = int(c.heardWidth / 10 * 4) // 4 bytes for 10-bit fields, 8 for 21-bit
+	}
+	return c.Len() * (5*int(unsafe.Sizeof(f)) + 5 + 2 + 3*2 + heard)
 }
 
 func bytesOf[T any](s []T) int {

@@ -25,6 +25,15 @@ func (g *Network) Len() int { return max(len(g.Offsets)-1, 0) }
 // Degree returns the number of neighbours of node i.
 func (g *Network) Degree(i int) int { return int(g.Offsets[i+1] - g.Offsets[i]) }
 
+// MaxDegree returns the largest degree (0 for no nodes).
+func (g *Network) MaxDegree() int {
+	m := 0
+	for i := range g.Len() {
+		m = max(m, g.Degree(i))
+	}
+	return m
+}
+
 // Neighbours returns the sorted neighbours of node i; the slice aliases Nbrs.
 func (g *Network) Neighbours(i int) []int32 { return g.Nbrs[g.Offsets[i]:g.Offsets[i+1]] }
 

@@ -8,7 +8,8 @@ import (
 
 // Step advances consumers [lo, hi) by one day through stages S3-S6 of MODEL.md
 // §2 (awareness, trust and basket share, status and membership, visits and
-// orders), reading neighbours only through View (day t-1) and writing ViewNext.
+// orders), reading neighbours only through their counted views of day t-1
+// (Tally brings the counts up to date once every shard has stepped).
 // It adds the shard's aggregates to p. Every draw is keyed by (agent, day,
 // stream, slot), so skipping a draw that a rule does not need changes nothing.
 func (c *Consumers[F]) Step(lo, hi int, d *Day, p *Partial) {
@@ -23,7 +24,6 @@ func (c *Consumers[F]) Step(lo, hi int, d *Day, p *Partial) {
 		kOrder  = d.Key.Day(rng.Order, d.T)
 		kVouch  = d.Key.Day(rng.Voucher, d.T)
 	)
-	scan := c.Net != nil && (d.PrevSpreaders > 0 || d.PrevAware > 0 || d.PrevLeavers > 0)
 	n1 := float64(len(c.Tau) - 1)
 	zs := -math.Expm1(-math.Ln2 / P.HlSigma) // 1 - 2^(-1/hl)
 	susp := 0.0
@@ -40,22 +40,16 @@ func (c *Consumers[F]) Step(lo, hi int, d *Day, p *Partial) {
 		deleted := false
 
 		// Neighbour shares at t-1: spreaders fS, aware aN, aware leavers fQ.
+		prevView := c.View[i] & viewMask
 		var fS, aN, fQ float64
-		if scan {
-			a, b := c.Net.Offsets[i], c.Net.Offsets[i+1]
-			if k := b - a; k > 0 {
-				var cs, ca, cl int
-				for _, j := range c.Net.Nbrs[a:b] {
-					v := c.View[j]
-					cs += int(v & viewSpreader)
-					ca += int(v&viewAware) >> 1
-					cl += int(v&viewLeaver) >> 2
-				}
+		if c.Net != nil {
+			if k := c.Net.Degree(i); k > 0 {
+				cs, ca, cl := c.heard.at(i)
 				inv := 1 / float64(k)
 				fS, aN, fQ = float64(cs)*inv, float64(ca)*inv, float64(cl)*inv
 			}
 		} else if c.Complete && n1 > 0 {
-			v := c.View[i]
+			v := prevView
 			fS = float64(d.PrevSpreaders-int64(v&viewSpreader)) / n1
 			aN = float64(d.PrevAware-int64(v&viewAware>>1)) / n1
 			fQ = float64(d.PrevLeavers-int64(v&viewLeaver>>2)) / n1
@@ -325,7 +319,7 @@ func (c *Consumers[F]) Step(lo, hi int, d *Day, p *Partial) {
 			}
 			p.Hist[b]++
 		}
-		c.ViewNext[i] = view
+		c.View[i] = view | prevView<<viewPrevShift
 	}
 }
 

@@ -40,7 +40,7 @@ type Engine struct {
 	tot   agents.Partial
 	pool  *pool // nil: run shards in the calling goroutine
 
-	consumerPass func(int) // e.runShard, bound once
+	consumerPass, tallyPass func(int) // e.runShard, e.tallyShard, bound once
 
 	// Merchants (S7), fulfillment staff (S8), couriers (S9) and the books (S10).
 	base                                       baseline
@@ -81,7 +81,7 @@ type consumers interface {
 	Len() int
 	Step(lo, hi int, d *agents.Day, p *agents.Partial)
 	MarkC0()
-	SwapViews()
+	Tally(lo, hi int)
 	Check() error
 	Bytes() int
 	StateBytes() int
@@ -116,7 +116,7 @@ func newEngine(w *World, twin bool, workers int) (*Engine, error) {
 	}
 	e.day.Key = w.key
 	e.day.IncJump = sched.incJump
-	e.consumerPass = e.runShard
+	e.consumerPass, e.tallyPass = e.runShard, e.tallyShard
 	if workers > 1 && len(e.parts) > 1 {
 		e.pool = newPool(min(workers, len(e.parts)))
 	}
@@ -167,8 +167,14 @@ func (e *Engine) Step() {
 	if t == e.cal.day(e.sc.Disclosure)-1 {
 		e.pop.MarkC0()
 	}
-	e.pop.SwapViews()
+	e.pool.run(e.tallyPass, len(e.parts))
 	e.t++
+}
+
+// tallyShard passes shard s's changes of view to the neighbours' counts.
+func (e *Engine) tallyShard(s int) {
+	lo := s * ShardSize
+	e.pop.Tally(lo, min(lo+ShardSize, e.pop.Len()))
 }
 
 func (e *Engine) runShard(s int) {

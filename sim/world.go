@@ -70,7 +70,9 @@ func NewWorld(sc Scenario, seed uint64, rep int) (*World, error) {
 // from their initial state, then drops that state (engines draw their own).
 func newConsumers[F agents.Real](w *World, u0 [agents.Rivals]float64, net *agents.Network) (*agents.Consumers[F], error) {
 	c := agents.NewConsumers[F](w.sc.Population.Consumers, w.sc.Consumers, u0, w.key)
-	c.Net, c.Complete = net, w.sc.Network.Mode == NetComplete
+	if err := c.SetNetwork(net, w.sc.Network.Mode == NetComplete); err != nil {
+		return nil, fmt.Errorf("network: %w", err)
+	}
 	if w.sc.Population.Merchants > 0 {
 		q0, wow := initialOrders(c)
 		if err := w.newEcosystem(q0, wow); err != nil {
