@@ -3,6 +3,7 @@ package agents
 import (
 	"math"
 	"reflect"
+	"runtime"
 	"testing"
 
 	"github.com/ripple-sim/ripple/sim/rng"
@@ -84,5 +85,33 @@ func checkFresh[F Real](t *testing.T, c *Consumers[F]) {
 	g := c.Fresh()
 	if !reflect.DeepEqual(f, g) {
 		t.Errorf("%T: Fresh() after DropState differs", c)
+	}
+}
+
+// TestSolveUF checks the full-scale u_f (Newton on block sums in parallel)
+// against the bisection on the same float32 population, and that it needs
+// only a few passes; with one worker it must give the same bits.
+func TestSolveUF(t *testing.T) {
+	for _, tc := range []struct {
+		n      int
+		seed   uint64
+		target float64
+	}{{1, 1, 0.4}, {1000, 2, 0.4}, {200_000, 3, 0.2}, {20000, 4, 0.7}, {3000, 5, 0.999}, {3000, 6, 1e-6}} {
+		p := testParams()
+		p.SigmaBar0 = tc.target
+		u0 := [Rivals]float64{math.Log(0.5), math.Log(0.3), math.Log(0.2)}
+		c := NewConsumers[float32](tc.n, p, u0, rng.NewKey(tc.seed, 0))
+		want, _ := bisect(c.meanShare, tc.target, false)
+		got, passes := c.solveUF()
+		if math.Abs(got-want) > 1e-12 || passes > 25 || got != c.UF {
+			t.Errorf("n %d, target %v: u_f %v in %d passes, bisection %v, NewConsumers %v", tc.n, tc.target, got, passes, want, c.UF)
+		}
+		prev := runtime.GOMAXPROCS(1)
+		one, _ := c.solveUF()
+		runtime.GOMAXPROCS(prev)
+		if math.Float64bits(one) != math.Float64bits(got) {
+			t.Errorf("n %d: u_f %v on one worker, %v on %d", tc.n, one, got, prev)
+		}
+		t.Logf("n %d, target %v: u_f %v in %d passes (bisection %v)", tc.n, tc.target, got, passes, want)
 	}
 }
