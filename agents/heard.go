@@ -34,10 +34,15 @@ func heardWidth(maxDeg int) (uint, error) {
 }
 
 func newHeard(n int, width uint) heard {
+	h := heard{width: width}
 	if width == 10 {
-		return heard{w32: make([]uint32, n), width: width}
+		h.w32 = make([]uint32, n)
+		hugePages(h.w32) // Tally adds at random positions
+	} else {
+		h.w64 = make([]uint64, n)
+		hugePages(h.w64)
 	}
-	return heard{w64: make([]uint64, n), width: width}
+	return h
 }
 
 // at returns consumer i's counts of spreader, aware and aware-leaver neighbours.

@@ -82,6 +82,7 @@ func ConfigModelWorkers(n int, meanDegree float64, key rng.Key, workers int) (Ne
 	}
 	workers = max(workers, 1)
 	off := make([]uint32, n+1)
+	hugePages(off)
 	if n < 2 || !(meanDegree > 0) || math.IsInf(meanDegree, 0) {
 		return Network{Offsets: off, Nbrs: []int32{}}, nil
 	}
@@ -98,6 +99,8 @@ func ConfigModelWorkers(n int, meanDegree float64, key rng.Key, workers int) (Ne
 	// them into nbrs and pair them off there, then sort and clean the rows.
 	nbrs := make([]int32, off[n])
 	scratch := make([]int32, off[n])
+	hugePages(nbrs)
+	hugePages(scratch)
 	shuffleStubs(nbrs, scratch, workers, dk, stubBucketShift)
 	matchPairs(nbrs, scratch, off, rows)
 	scratch = nil
