@@ -115,3 +115,54 @@ func TestPositive(t *testing.T) {
 		}
 	}
 }
+
+// TestExpBounds checks that the cubic and quartic shortcuts of Positive and
+// Poisson change no answer (checkExp), at uniforms a few units of rounding
+// either side of exp(-mean) and of the bounds, and at random.
+func TestExpBounds(t *testing.T) {
+	d := NewKey(6, 0).Day(Visit, 0)
+	for i := range uint64(2000) {
+		mean := d.U(i, 0) * 1.2
+		if i%7 == 0 {
+			mean = math.Ldexp(mean, -int(i%40)) // tiny means too
+		}
+		e := math.Exp(-mean)
+		lo, hi, _ := expBounds(mean)
+		for _, c := range []float64{e, lo, hi, 1 - mean, 1 - mean + mean*mean/2, d.U(i, 1)} {
+			u := c
+			for range 6 {
+				u = math.Nextafter(u, 0)
+			}
+			for range 12 {
+				checkExp(t, mean, u, e)
+				u = math.Nextafter(u, 1)
+			}
+		}
+	}
+}
+
+// FuzzExpBounds is TestExpBounds at any mean and uniform.
+func FuzzExpBounds(f *testing.F) {
+	f.Add(0.3, 0.75)
+	f.Add(0.999, 0.37)
+	f.Fuzz(func(t *testing.T, mean, u float64) {
+		if !(u > 0 && u < 1) || !(mean > 0 && mean < 50) {
+			return
+		}
+		checkExp(t, mean, u, math.Exp(-mean))
+	})
+}
+
+// checkExp compares Positive and Poisson's zero with the rule they had
+// before the cubic and quartic bounds: the quadratic bounds, then the
+// exponential e.
+func checkExp(t *testing.T, mean, u, e float64) {
+	t.Helper()
+	positive := !(u < 1-mean) && (u >= 1-mean+mean*mean/2 || u >= e)
+	if got := Positive(mean, u); got != positive {
+		t.Fatalf("Positive(%v, %v) = %v, want %v (exp(-mean) = %v)", mean, u, got, positive, e)
+	}
+	if got, want := Poisson(mean, u) == 0, u < 1-mean || u < e; got != want {
+		t.Fatalf("Poisson(%v, %v) == 0 is %v, want %v (exp(-mean) = %v)", mean, u, got, want, e)
+	}
+}
