@@ -102,6 +102,7 @@ func newEngine(w *World, twin bool, workers int) (*Engine, error) {
 		newM:  make([]int64, w.cal.days), newW: make([]int64, w.cal.days), newQBuy: make([]int64, w.cal.days),
 	}
 	if w.consumers32 != nil {
+		collect()
 		e.c32 = w.consumers32.Fresh()
 		e.pop, e.demandBase = e.c32, e.c32.DemandBase
 	} else {

@@ -56,6 +56,7 @@ func NewWorld(sc Scenario, seed uint64, rep int) (*World, error) {
 	}
 	var err error
 	if sc.Population.Scale == ScaleFull {
+		collect()
 		w.consumers32, err = newConsumers[float32](w, u0, net)
 	} else {
 		w.consumers, err = newConsumers[float64](w, u0, net)
@@ -65,6 +66,13 @@ func NewWorld(sc Scenario, seed uint64, rep int) (*World, error) {
 	}
 	return w, nil
 }
+
+// collect runs the garbage collector at full scale before large arrays are
+// allocated, so that they take the place of those just dropped (the network
+// builder's scratch, a finished run's state) instead of adding to the peak:
+// a gigabyte or more each time, which the collector's pacing would otherwise
+// leave in place for a while.
+func collect() { runtime.GC() }
 
 // newConsumers draws the world's consumers, builds the rest of the economy
 // from their initial state, then drops that state (engines draw their own).
