@@ -37,10 +37,10 @@ func newHeard(n int, width uint) heard {
 	h := heard{width: width}
 	if width == 10 {
 		h.w32 = make([]uint32, n)
-		hugePages(h.w32) // Tally adds at random positions
+		hugePages(h.w32, true) // Tally adds at random positions
 	} else {
 		h.w64 = make([]uint64, n)
-		hugePages(h.w64)
+		hugePages(h.w64, true)
 	}
 	return h
 }

@@ -3,4 +3,4 @@
 package agents
 
 // hugePages is a no-op outside Linux.
-func hugePages[T any](s []T) {}
+func hugePages[T any](s []T, on bool) {}

@@ -82,7 +82,7 @@ func ConfigModelWorkers(n int, meanDegree float64, key rng.Key, workers int) (Ne
 	}
 	workers = max(workers, 1)
 	off := make([]uint32, n+1)
-	hugePages(off)
+	hugePages(off, true)
 	if n < 2 || !(meanDegree > 0) || math.IsInf(meanDegree, 0) {
 		return Network{Offsets: off, Nbrs: []int32{}}, nil
 	}
@@ -99,10 +99,11 @@ func ConfigModelWorkers(n int, meanDegree float64, key rng.Key, workers int) (Ne
 	// them into nbrs and pair them off there, then sort and clean the rows.
 	nbrs := make([]int32, off[n])
 	scratch := make([]int32, off[n])
-	hugePages(nbrs)
-	hugePages(scratch)
+	hugePages(nbrs, true)
+	hugePages(scratch, true)
 	shuffleStubs(nbrs, scratch, workers, dk, stubBucketShift)
 	matchPairs(nbrs, scratch, off, rows)
+	hugePages(scratch, false)
 	scratch = nil
 	w := dedupeRows(nbrs, off, rows)
 	return Network{Offsets: off, Nbrs: nbrs[:w:w]}, nil
