@@ -60,9 +60,9 @@ type Real interface{ float32 | float64 }
 //
 // F is the storage type of the traits, trust, basket shares and voucher
 // wallets. With F = float32 (full scale: 33.7 M consumers on one machine) a
-// consumer takes 58 bytes instead of 102, at a relative rounding of 6e-8 per
-// stored value; sim's full-scale agreement test checks the daily metrics
-// against float64 within MODEL.md's 1e-5.
+// consumer takes 61 bytes instead of 105 (the network aside), at a relative
+// rounding of 6e-8 per stored value; sim's full-scale agreement test checks
+// the daily metrics against float64 within MODEL.md's 1e-5.
 type Consumers[F Real] struct {
 	P   ConsumerParams
 	Net *Network // nil in complete and none modes
@@ -191,7 +191,8 @@ func (c *Consumers[F]) DropState() {
 }
 
 // SetNetwork sets the contact network: g (nil for none) or, with complete,
-// the complete graph. It fails if a degree is too large to count.
+// the complete graph, on a population in its initial state (nobody aware)
+// or without state. It fails if a degree is too large to count.
 func (c *Consumers[F]) SetNetwork(g *Network, complete bool) error {
 	c.Net, c.Complete = g, complete
 	if g == nil {

@@ -78,9 +78,6 @@ func collect() { runtime.GC() }
 // from their initial state, then drops that state (engines draw their own).
 func newConsumers[F agents.Real](w *World, u0 [agents.Rivals]float64, net *agents.Network) (*agents.Consumers[F], error) {
 	c := agents.NewConsumers[F](w.sc.Population.Consumers, w.sc.Consumers, u0, w.key)
-	if err := c.SetNetwork(net, w.sc.Network.Mode == NetComplete); err != nil {
-		return nil, fmt.Errorf("network: %w", err)
-	}
 	if w.sc.Population.Merchants > 0 {
 		q0, wow := initialOrders(c)
 		if err := w.newEcosystem(q0, wow); err != nil {
@@ -88,6 +85,9 @@ func newConsumers[F agents.Real](w *World, u0 [agents.Rivals]float64, net *agent
 		}
 	}
 	c.DropState()
+	if err := c.SetNetwork(net, w.sc.Network.Mode == NetComplete); err != nil {
+		return nil, fmt.Errorf("network: %w", err)
+	}
 	return c, nil
 }
 
