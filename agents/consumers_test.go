@@ -17,19 +17,30 @@ func testParams() ConsumerParams {
 		BetaTau: 4, BetaM2: 0.5, SigmaBar0: 0.4}
 }
 
+type ufCase struct {
+	n      int
+	seed   uint64
+	target float64
+}
+
+// ufCases are populations (size, seed) and target mean shares for the u_f
+// solvers.
+var ufCases = []ufCase{{1, 1, 0.4}, {1000, 2, 0.4}, {200_000, 3, 0.2}, {20000, 4, 0.7}, {3000, 5, 0.999}, {3000, 6, 1e-6}}
+
+var ufRivals = [Rivals]float64{math.Log(0.5), math.Log(0.3), math.Log(0.2)}
+
+func (tc ufCase) params() ConsumerParams {
+	p := testParams()
+	p.SigmaBar0 = tc.target
+	return p
+}
+
 // TestBisectFixedPoint checks that stopping the u_f bisection at its fixed
 // point gives the same u_f, bit for bit, as all 200 steps, on populations of
 // several sizes, keys and targets, and that it takes far fewer passes.
 func TestBisectFixedPoint(t *testing.T) {
-	for _, tc := range []struct {
-		n      int
-		seed   uint64
-		target float64
-	}{{1, 1, 0.4}, {1000, 2, 0.4}, {5000, 3, 0.2}, {20000, 4, 0.7}, {3000, 5, 0.999}, {3000, 6, 1e-6}} {
-		p := testParams()
-		p.SigmaBar0 = tc.target
-		u0 := [Rivals]float64{math.Log(0.5), math.Log(0.3), math.Log(0.2)}
-		c := NewConsumers[float64](tc.n, p, u0, rng.NewKey(tc.seed, 0))
+	for _, tc := range ufCases {
+		c := NewConsumers[float64](tc.n, tc.params(), ufRivals, rng.NewKey(tc.seed, 0))
 		all, n200 := bisect(c.meanShare, tc.target, true)
 		fast, nFast := bisect(c.meanShare, tc.target, false)
 		if math.Float64bits(all) != math.Float64bits(fast) || math.Float64bits(c.UF) != math.Float64bits(all) {
@@ -92,15 +103,8 @@ func checkFresh[F Real](t *testing.T, c *Consumers[F]) {
 // against the bisection on the same float32 population, and that it needs
 // only a few passes; with one worker it must give the same bits.
 func TestSolveUF(t *testing.T) {
-	for _, tc := range []struct {
-		n      int
-		seed   uint64
-		target float64
-	}{{1, 1, 0.4}, {1000, 2, 0.4}, {200_000, 3, 0.2}, {20000, 4, 0.7}, {3000, 5, 0.999}, {3000, 6, 1e-6}} {
-		p := testParams()
-		p.SigmaBar0 = tc.target
-		u0 := [Rivals]float64{math.Log(0.5), math.Log(0.3), math.Log(0.2)}
-		c := NewConsumers[float32](tc.n, p, u0, rng.NewKey(tc.seed, 0))
+	for _, tc := range ufCases {
+		c := NewConsumers[float32](tc.n, tc.params(), ufRivals, rng.NewKey(tc.seed, 0))
 		want, _ := bisect(c.meanShare, tc.target, false)
 		got, passes := c.solveUF()
 		if math.Abs(got-want) > 1e-12 || passes > 25 || got != c.UF {
