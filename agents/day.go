@@ -40,7 +40,7 @@ type Day struct {
 	CoreFace, NCFace float64 // wallet face values, KRW
 	NCRedeemP        float64 // daily probability that a non-core balance is used
 
-	// Yesterday's totals, for the complete graph and for skipping neighbour scans.
+	// Yesterday's totals, for the complete graph.
 	PrevSpreaders, PrevAware, PrevLeavers int64
 }
 

@@ -2,7 +2,9 @@
 // the daily kernels that update a half-open index range [lo, hi) and write
 // per-shard partial sums. Kernels read other agents only through the previous
 // day's buffers, never start goroutines and do no I/O; package sim owns the day
-// loop, the shards and the reductions.
+// loop, the shards and the reductions. Consumers see their neighbours through
+// counts of the neighbours' views of the day before, which Tally updates from
+// the day's changes once every shard has stepped.
 //
 // Consumers[F] stores its real-valued traits, trust, basket shares and voucher
 // wallets as F: float64 in the default (weighted) mode, float32 in full-scale
