@@ -90,8 +90,7 @@ type Consumers[F Real] struct {
 	VCore, VNC              []F      // voucher wallets, KRW
 	View                    []uint8  // neighbour-visible state: today's and yesterday's bits
 
-	heard      heard // neighbours' views of the day before, counted (network mode)
-	heardWidth uint
+	heard heard // neighbours' views of the day before, counted (network mode)
 }
 
 // Len returns the number of consumers.
@@ -187,7 +186,7 @@ func (c *Consumers[F]) DropState() {
 	c.Tau, c.Sigma, c.SStar, c.VCore, c.VNC = nil, nil, nil, nil, nil
 	c.Op, c.Status, c.Dest, c.Flags, c.View = nil, nil, nil, nil, nil
 	c.Inc, c.LastMonth, c.LastWeek, c.LastBuyQ = nil, nil, nil, nil
-	c.heard = heard{}
+	c.heard = heard{width: c.heard.width}
 }
 
 // SetNetwork sets the contact network: g (nil for none) or, with complete,
@@ -199,7 +198,7 @@ func (c *Consumers[F]) SetNetwork(g *Network, complete bool) error {
 		return nil
 	}
 	w, err := heardWidth(g.MaxDegree())
-	c.heardWidth = w
+	c.heard = heard{width: w}
 	if err == nil && c.Tau != nil {
 		c.heard = newHeard(c.Len(), w)
 	}
@@ -214,7 +213,7 @@ func (c *Consumers[F]) allocState() {
 	c.Tau, c.Sigma, c.SStar, c.VCore, c.VNC = f(), f(), f(), f(), f()
 	c.Op, c.Status, c.Dest, c.Flags, c.View = b(), b(), b(), b(), b()
 	if c.Net != nil {
-		c.heard = newHeard(n, c.heardWidth)
+		c.heard = newHeard(n, c.heard.width)
 	}
 	c.Inc = make([]uint16, n)
 	c.LastMonth, c.LastWeek, c.LastBuyQ = s(), s(), s()
@@ -497,7 +496,7 @@ func (c *Consumers[F]) FreshStateBytes() int {
 	var f F
 	heard := 0
 	if c.Net != nil {
-		heard = int(c.heardWidth / 10 * 4) // 4 bytes for 10-bit fields, 8 for 21-bit
+		heard = c.heard.wordBytes()
 	}
 	return c.Len() * (5*int(unsafe.Sizeof(f)) + 5 + 2 + 3*2 + heard)
 }

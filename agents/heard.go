@@ -33,6 +33,8 @@ func heardWidth(maxDeg int) (uint, error) {
 	}
 }
 
+// newHeard returns zero counts for n consumers (nobody aware), in fields of
+// the given width; the width stays when the counts are dropped.
 func newHeard(n int, width uint) heard {
 	h := heard{width: width}
 	if width == 10 {
@@ -74,6 +76,14 @@ func (h *heard) add(j int32, d uint64) {
 }
 
 func (h *heard) bytes() int { return bytesOf(h.w32) + bytesOf(h.w64) }
+
+// wordBytes is the size of one consumer's counts.
+func (h *heard) wordBytes() int {
+	if h.width == 10 {
+		return 4
+	}
+	return 8
+}
 
 // Views keep today's bits in the low three bits and yesterday's above them.
 const viewPrevShift = 3

@@ -49,10 +49,9 @@ func (c *Consumers[F]) Step(lo, hi int, d *Day, p *Partial) {
 				fS, aN, fQ = float64(cs)*inv, float64(ca)*inv, float64(cl)*inv
 			}
 		} else if c.Complete && n1 > 0 {
-			v := prevView
-			fS = float64(d.PrevSpreaders-int64(v&viewSpreader)) / n1
-			aN = float64(d.PrevAware-int64(v&viewAware>>1)) / n1
-			fQ = float64(d.PrevLeavers-int64(v&viewLeaver>>2)) / n1
+			fS = float64(d.PrevSpreaders-int64(prevView&viewSpreader)) / n1
+			aN = float64(d.PrevAware-int64(prevView&viewAware>>1)) / n1
+			fQ = float64(d.PrevLeavers-int64(prevView&viewLeaver>>2)) / n1
 		}
 
 		// S3 awareness.
