@@ -74,8 +74,18 @@ func TestFinishMemory(t *testing.T) {
 	t.Cleanup(func() { summaryBudget = old })
 	for _, format := range Formats {
 		// 24 replicates are 864,000 rows a table: several Parquet row groups.
-		small, _ := finishPeak(t, 24, 120, 100, format)
-		big, wall := finishPeak(t, 96, 120, 100, format)
+		// The sampler can miss a short peak (one run in eight at 24
+		// replicates saw 29 MB instead of 45), so each size takes the
+		// highest of three runs.
+		peak := func(R int) (p uint64, wall time.Duration) {
+			for range 3 {
+				v, w := finishPeak(t, R, 120, 100, format)
+				p, wall = max(p, v), w
+			}
+			return p, wall
+		}
+		small, _ := peak(24)
+		big, wall := peak(96)
 		t.Logf("%s: peak heap in Finish %.1f MB with 24 replicates, %.1f MB with 96 (%v)", format, float64(small)/1e6, float64(big)/1e6, wall)
 		if big > small+small/4+(4<<20) {
 			t.Errorf("%s: peak heap in Finish %d bytes with 24 replicates, %d with 96", format, small, big)
